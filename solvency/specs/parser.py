@@ -1,0 +1,419 @@
+"""Source text → `ast.SpecFile`. Every Lark error becomes a `SpecError` with a span and hint."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+
+from solvency.specs import ast
+from solvency.specs.diagnostics import Diagnostic, SpecError
+
+_UNITS = {
+    "wei": 1,
+    "gwei": 10**9,
+    "ether": 10**18,
+    "seconds": 1,
+    "minutes": 60,
+    "hours": 3600,
+    "days": 86400,
+    "weeks": 604800,
+}
+
+# Terminal names Lark reports, in the words a user typed.
+_READABLE = {
+    "SEMICOLON": "';'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "EQUAL": "'='",
+    "DOT": "'.'",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": "a quoted path",
+    "EQ_OP": "'=='",
+    "CMP_OP": "a comparison",
+    "ADD_OP": "'+'",
+    "MUL_OP": "'*'",
+    "QMARK": "'?'",
+    "MORETHAN": "'>'",
+    "__ANON_0": "'=>'",
+}
+
+
+class _NumberError(Exception):
+    """Raised inside the transformer; carries the token so the span is exact."""
+
+    def __init__(self, message: str, token: Token) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+@cache
+def _lark() -> Lark:
+    text = resources.files("solvency.specs").joinpath("grammar.lark").read_text()
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def parse(source: str, path: str = "<spec>") -> ast.SpecFile:
+    """Parse one spec file; raises SpecError (a UserError) on any syntax problem."""
+    try:
+        tree = _lark().parse(source)
+        items = _ToAst(path).transform(tree)
+    except UnexpectedInput as exc:
+        raise SpecError([_syntax_diagnostic(exc, path, source)], {path: source}) from None
+    except VisitError as exc:
+        orig = exc.orig_exc
+        if isinstance(orig, _NumberError):
+            span = _tok_span(orig.token, path)
+            raise SpecError([Diagnostic(str(orig), span)], {path: source}) from None
+        raise
+    return ast.SpecFile(path, tuple(items), source)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, path: str, source: str) -> Diagnostic:
+    line = max(1, getattr(exc, "line", 1) or 1)
+    column = max(1, getattr(exc, "column", 1) or 1)
+    if isinstance(exc, UnexpectedEOF) or (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    ):
+        lines = source.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+        expected = _expected(getattr(exc, "expected", set()))
+        return Diagnostic(
+            "unexpected end of file",
+            ast.Span(path, line, column, line, column + 1),
+            f"expected {expected}" if expected else "the file ends in the middle of a declaration",
+        )
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        width = max(1, len(str(tok)))
+        expected = _expected(exc.accepts or exc.expected)
+        return Diagnostic(
+            f"unexpected {_describe(tok)}",
+            ast.Span(path, line, column, line, column + width),
+            f"expected {expected}" if expected else None,
+        )
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        ch = source[pos] if pos < len(source) else "?"
+        hint = "strings use double quotes" if ch == "'" else None
+        return Diagnostic(
+            f"unexpected character {ch!r}", ast.Span(path, line, column, line, column + 1), hint
+        )
+    return Diagnostic("syntax error", ast.Span(path, line, column, line, column + 1))
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "NAME":
+        return f"name `{tok}`"
+    if tok.type == "NUMBER":
+        return f"number `{tok}`"
+    return f"`{tok}`"
+
+
+def _expected(names: set[str] | frozenset[str]) -> str:
+    if "NUMBER" in names:
+        return "an expression"
+    words = set()
+    literals = {t.name: t.pattern.value for t in _lark().terminals if t.pattern.type == "str"}
+    for n in names:
+        if n in _READABLE:
+            words.add(_READABLE[n])
+        elif n in literals:
+            words.add(f"'{literals[n]}'")
+    if not words:
+        return ""
+    ordered = sorted(words, key=lambda w: (not w.startswith("';'"), w))
+    if len(ordered) > 6:
+        return ", ".join(ordered[:6]) + " or …"
+    return " or ".join(ordered)
+
+
+def _tok_span(tok: Token, path: str) -> ast.Span:
+    return ast.Span(path, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
+
+
+def parse_number(text: str, unit: str | None) -> int:
+    """Solidity-style literal: 0x…, 1_000, 1e18, 2.5e17; raises ValueError if not whole."""
+    clean = text.replace("_", "")
+    mult = _UNITS[unit] if unit else 1
+    if clean[:2].lower() == "0x":
+        return int(clean, 16) * mult
+    if "e" in clean.lower() or "." in clean:
+        try:
+            value = Decimal(clean) * mult
+        except InvalidOperation:
+            raise ValueError(f"malformed number `{text}`") from None
+        if value != value.to_integral_value():
+            raise ValueError(f"`{text}` is not a whole number")
+        return int(value)
+    return int(clean) * mult
+
+
+@v_args(meta=True, inline=True)
+class _ToAst(Transformer[Token, Any]):
+    """Lark tree → ast nodes; methods are named after the grammar's rules and aliases."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def _s(self, meta: Any) -> ast.Span:
+        if getattr(meta, "empty", True):
+            return ast.Span(self.path, 0, 0, 0, 0)
+        return ast.Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    # files
+    def start(self, meta: Any, *items: Any) -> list[Any]:
+        return list(items)
+
+    def import_decl(self, meta: Any, path: Token) -> ast.Import:
+        return ast.Import(str(path)[1:-1], span=self._s(meta))
+
+    def spec_decl(self, meta: Any, name: Token, *members: Any) -> ast.SpecBlock:
+        return ast.SpecBlock(str(name), tuple(members), False, span=self._s(meta))
+
+    def properties_decl(self, meta: Any, name: Token, *members: Any) -> ast.SpecBlock:
+        return ast.SpecBlock(str(name), tuple(members), True, span=self._s(meta))
+
+    def use_decl(self, meta: Any, name: Token) -> ast.Use:
+        return ast.Use(str(name), span=self._s(meta))
+
+    def harness_decl(self, meta: Any, path: Token) -> ast.HarnessRef:
+        return ast.HarnessRef(str(path)[1:-1], span=self._s(meta))
+
+    # declarations
+    def def_decl(self, meta: Any, name: Token, params: Any, ret: Any, body: Any) -> ast.Def:
+        return ast.Def(str(name), params, ret, body, span=self._s(meta))
+
+    def params(self, meta: Any, *ps: Any) -> tuple[ast.Param, ...]:
+        return tuple(p for p in ps if p is not None)
+
+    def param(self, meta: Any, typ: ast.TypeExpr, name: Token) -> ast.Param:
+        return ast.Param(typ, str(name), span=self._s(meta))
+
+    def type_name(self, meta: Any, name: Token) -> ast.TypeName:
+        return ast.TypeName(str(name), span=self._s(meta))
+
+    def mapping_type(
+        self, meta: Any, key: ast.TypeExpr, value: ast.TypeExpr
+    ) -> ast.MappingTypeName:
+        return ast.MappingTypeName(key, value, span=self._s(meta))
+
+    def invariant_decl(
+        self, meta: Any, name: Token, params: Any, expr: ast.Expr, *rest: Any
+    ) -> ast.Invariant:
+        only: tuple[ast.FnRef, ...] | None = None
+        excluded: tuple[ast.FnRef, ...] = ()
+        assuming: list[ast.InvRef] = []
+        preserved: list[ast.Preserved] = []
+        for r in rest:
+            if isinstance(r, tuple) and r and r[0] == "only":
+                only = (only or ()) + r[1]
+            elif isinstance(r, tuple) and r and r[0] == "except":
+                excluded += r[1]
+            elif isinstance(r, list):
+                assuming.extend(r)
+            elif isinstance(r, ast.Preserved):
+                preserved.append(r)
+        return ast.Invariant(
+            str(name),
+            params or (),
+            expr,
+            only,
+            excluded,
+            tuple(assuming),
+            tuple(preserved),
+            span=self._s(meta),
+        )
+
+    def only_clause(
+        self, meta: Any, fns: tuple[ast.FnRef, ...]
+    ) -> tuple[str, tuple[ast.FnRef, ...]]:
+        return ("only", fns)
+
+    def except_clause(
+        self, meta: Any, fns: tuple[ast.FnRef, ...]
+    ) -> tuple[str, tuple[ast.FnRef, ...]]:
+        return ("except", fns)
+
+    def assuming_clause(self, meta: Any, *refs: ast.InvRef) -> list[ast.InvRef]:
+        return list(refs)
+
+    def inv_ref(self, meta: Any, name: Token, args: Any) -> ast.InvRef:
+        return ast.InvRef(str(name), args, span=self._s(meta))
+
+    def fn_list(self, meta: Any, *fns: Any) -> tuple[ast.FnRef, ...]:
+        return tuple(f for f in fns if f is not None)
+
+    def fn_ref(self, meta: Any, name: Token, types: Any) -> ast.FnRef:
+        return ast.FnRef(str(name), types, span=self._s(meta))
+
+    def fn_types(self, meta: Any, *types: Any) -> tuple[ast.TypeExpr, ...]:
+        return tuple(t for t in types if t is not None)
+
+    def preserved(self, meta: Any, name: Any, params: Any, *body: Any) -> ast.Preserved:
+        return ast.Preserved(
+            None if name is None else str(name), params or (), tuple(body), span=self._s(meta)
+        )
+
+    def rule_decl(self, meta: Any, name: Token, params: Any, *body: Any) -> ast.Rule:
+        return ast.Rule(str(name), params or (), tuple(body), False, span=self._s(meta))
+
+    def satisfy_decl(self, meta: Any, name: Token, params: Any, *body: Any) -> ast.Rule:
+        return ast.Rule(str(name), params or (), tuple(body), True, span=self._s(meta))
+
+    def ghost_decl(self, meta: Any, typ: ast.TypeExpr, name: Token, init: Any) -> ast.Ghost:
+        return ast.Ghost(typ, str(name), init, span=self._s(meta))
+
+    def hook_decl(self, meta: Any, target: Any, *body: ast.Assign) -> ast.Hook:
+        fn, params = target
+        return ast.Hook(fn, params, tuple(body), span=self._s(meta))
+
+    def hook_function(self, meta: Any, name: Token, params: Any) -> tuple[str, Any]:
+        return (str(name), params)
+
+    def hook_any(self, meta: Any) -> tuple[None, tuple[()]]:
+        return (None, ())
+
+    def assign(self, meta: Any, name: Token, *rest: ast.Expr) -> ast.Assign:
+        return ast.Assign(str(name), tuple(rest[:-1]), rest[-1], span=self._s(meta))
+
+    def input_decl(self, meta: Any, *parts: Any) -> ast.Input:
+        typ, name, recv, method, args, low, high = parts
+        return ast.Input(
+            typ, str(name), str(recv), str(method), args, low, high, span=self._s(meta)
+        )
+
+    # statements
+    def requires_stmt(self, meta: Any, e: ast.Expr) -> ast.Requires:
+        return ast.Requires(e, span=self._s(meta))
+
+    def requires_inv_stmt(self, meta: Any, ref: ast.InvRef) -> ast.RequiresInvariant:
+        return ast.RequiresInvariant(ref, span=self._s(meta))
+
+    def ensures_stmt(self, meta: Any, e: ast.Expr) -> ast.Ensures:
+        return ast.Ensures(e, span=self._s(meta))
+
+    def reverts_if_stmt(self, meta: Any, e: ast.Expr) -> ast.RevertsIf:
+        return ast.RevertsIf(e, False, span=self._s(meta))
+
+    def reverts_unless_stmt(self, meta: Any, e: ast.Expr) -> ast.RevertsIf:
+        return ast.RevertsIf(e, True, span=self._s(meta))
+
+    def let_stmt(self, meta: Any, name: Token, e: ast.Expr) -> ast.LetStmt:
+        return ast.LetStmt(str(name), e, span=self._s(meta))
+
+    def call_fn(self, meta: Any, lhs: Any, name: Token, args: Any, env: Any) -> ast.CallStmt:
+        return ast.CallStmt(str(name), args, lhs or (), (), env or (), span=self._s(meta))
+
+    def call_any(self, meta: Any, exc: Any, env: Any) -> ast.CallStmt:
+        excluded = exc[1] if exc else ()
+        return ast.CallStmt(None, (), (), excluded, env or (), span=self._s(meta))
+
+    def lhs_one(self, meta: Any, name: Token) -> tuple[str, ...]:
+        return (str(name),)
+
+    def lhs_many(self, meta: Any, *names: Token) -> tuple[str, ...]:
+        return tuple(str(n) for n in names)
+
+    def call_env(self, meta: Any, *items: ast.EnvItem) -> tuple[ast.EnvItem, ...]:
+        return items
+
+    def env_item(self, meta: Any, key: Token, value: ast.Expr) -> ast.EnvItem:
+        return ast.EnvItem(str(key), value, span=self._s(meta))
+
+    # expressions
+    def forall(self, meta: Any, t: ast.TypeExpr, v: Token, body: ast.Expr) -> ast.Quantifier:
+        return ast.Quantifier(True, t, str(v), body, span=self._s(meta))
+
+    def exists(self, meta: Any, t: ast.TypeExpr, v: Token, body: ast.Expr) -> ast.Quantifier:
+        return ast.Quantifier(False, t, str(v), body, span=self._s(meta))
+
+    def let_expr(self, meta: Any, name: Token, value: ast.Expr, body: ast.Expr) -> ast.Let:
+        return ast.Let(str(name), value, body, span=self._s(meta))
+
+    def ternary(self, meta: Any, c: ast.Expr, a: ast.Expr, b: ast.Expr) -> ast.Ternary:
+        return ast.Ternary(c, a, b, span=self._s(meta))
+
+    def _bin(self, meta: Any, op: ast.BinOp, lhs: ast.Expr, rhs: ast.Expr) -> ast.Binary:
+        return ast.Binary(op, lhs, rhs, span=self._s(meta))
+
+    def iff(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._bin(meta, ast.BinOp.IFF, a, b)
+
+    def implies(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._bin(meta, ast.BinOp.IMPLIES, a, b)
+
+    def or_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._bin(meta, ast.BinOp.OR, a, b)
+
+    def and_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._bin(meta, ast.BinOp.AND, a, b)
+
+    def equality(self, meta: Any, a: ast.Expr, op: Token, b: ast.Expr) -> ast.Binary:
+        return self._bin(meta, ast.BinOp(str(op)), a, b)
+
+    comparison = equality
+    arith = equality
+
+    def pow(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._bin(meta, ast.BinOp.POW, a, b)
+
+    def neg(self, meta: Any, e: ast.Expr) -> ast.Unary:
+        return ast.Unary(ast.UnOp.NEG, e, span=self._s(meta))
+
+    def not_(self, meta: Any, e: ast.Expr) -> ast.Unary:
+        return ast.Unary(ast.UnOp.NOT, e, span=self._s(meta))
+
+    def index(self, meta: Any, obj: ast.Expr, idx: ast.Expr) -> ast.Index:
+        return ast.Index(obj, idx, span=self._s(meta))
+
+    def member(self, meta: Any, obj: ast.Expr, name: Token) -> ast.Member:
+        return ast.Member(obj, str(name), span=self._s(meta))
+
+    def call(self, meta: Any, func: ast.Expr, args: tuple[ast.Expr, ...]) -> ast.Call:
+        return ast.Call(func, args, span=self._s(meta))
+
+    def args(self, meta: Any, *es: Any) -> tuple[ast.Expr, ...]:
+        return tuple(e for e in es if e is not None)
+
+    def number(self, meta: Any, tok: Token, unit: Token | None) -> ast.Number:
+        try:
+            value = parse_number(str(tok), None if unit is None else str(unit))
+        except ValueError as exc:
+            raise _NumberError(str(exc), tok) from None
+        text = str(tok) if unit is None else f"{tok} {unit}"
+        return ast.Number(value, text, span=self._s(meta))
+
+    def true(self, meta: Any) -> ast.BoolLit:
+        return ast.BoolLit(True, span=self._s(meta))
+
+    def false(self, meta: Any) -> ast.BoolLit:
+        return ast.BoolLit(False, span=self._s(meta))
+
+    def name(self, meta: Any, tok: Token) -> ast.Name:
+        return ast.Name(str(tok), span=self._s(meta))
+
+    def sum(self, meta: Any, binder: Any, body: ast.Expr) -> ast.Sum:
+        t, v = binder if binder is not None else (None, None)
+        return ast.Sum(t, v, body, span=self._s(meta))
+
+    def sum_binder(self, meta: Any, t: Any, v: Token) -> tuple[Any, str]:
+        return (t, str(v))
