@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install Solvency and everything it needs on a fresh machine, then run the main job on the
+# bundled example. `--no-example` stops after installing (the test script uses that).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Node.js + npm run solc-js, the offline path to every solc release (0.4.x - 0.8.x).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "Solvency needs Node.js 18+ with npm for solc-js: install them (e.g. apt-get install nodejs npm)" >&2
+    exit 2
+  fi
+fi
+
+python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+
+if [ "${1:-}" = "--no-example" ]; then
+  exit 0
+fi
+# The first run installs the solc release the example's pragma asks for (solc-js via npm,
+# unless a native solc of that version is present), then lints the example.
+solvency lint examples/escrow/CollateralEscrow.sol --fail-on none

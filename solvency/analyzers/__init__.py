@@ -1,0 +1,1 @@
+"""Engines: static (Slither detectors + rules/), symbolic (Z3), fuzz (Hypothesis + revm)."""

@@ -1,0 +1,193 @@
+"""Command line: the only place that prints, reads the environment, or exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from solvency import __version__
+from solvency.build import BuildOptions, CompilerSettings
+from solvency.core.errors import InternalError, SolvencyError, UserError
+from solvency.core.exit_codes import ExitCode
+from solvency.core.findings import Severity
+from solvency.core.report import Report
+
+_FAIL_ON = {s.value: s for s in Severity}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return int(ExitCode.ERROR)
+    try:
+        code: int = args.run(args)
+        return code
+    except UserError as exc:
+        _print_error(exc.render(), args)
+        return int(ExitCode.ERROR)
+    except (SolvencyError, Exception) as exc:
+        kind = "internal error" if isinstance(exc, InternalError) else "unexpected error"
+        _print_error(
+            f"{kind}: {type(exc).__name__}: {exc}\n"
+            "this is a bug in Solvency or a tool it drives; rerun with --debug and report it",
+            args,
+        )
+        return int(ExitCode.ERROR)
+
+
+def _print_error(text: str, args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+    print(f"error: {text}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="solvency",
+        description="Verification suite for Solidity contracts that hold collateral.",
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/compile/tool error.",
+    )
+    parser.add_argument("--version", action="version", version=f"solvency {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = commands.add_parser(
+        "lint",
+        help="run Slither's detectors (and Solvency's rules) on targets",
+        description="Compile each target once and run the static pass on it.",
+    )
+    lint.add_argument(
+        "targets",
+        nargs="+",
+        type=Path,
+        metavar="TARGET",
+        help="a .sol file, a folder of them, or a Foundry/Hardhat project",
+    )
+    _add_build_options(lint)
+    _add_output_options(lint)
+    lint.add_argument(
+        "--fail-on",
+        choices=[*_FAIL_ON, "none"],
+        default="high",
+        help="exit 1 when a finding is at least this severe (default: high)",
+    )
+    lint.set_defaults(run=_run_lint)
+    return parser
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("compilation")
+    group.add_argument("--solc", type=Path, help="path of the solc binary to use")
+    group.add_argument(
+        "--solc-version", help="compiler version (default: newest the pragmas allow)"
+    )
+    group.add_argument(
+        "--remap",
+        action="append",
+        default=[],
+        metavar="PREFIX=TARGET",
+        help="a solc remapping, e.g. @openzeppelin/=node_modules/@openzeppelin/",
+    )
+    group.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave matching files of a folder target out",
+    )
+    group.add_argument("--optimize", action="store_true", help="compile with the optimizer")
+    group.add_argument("--evm-version", help="EVM version passed to solc")
+    group.add_argument("--no-cache", action="store_true", help="always run the compiler")
+    group.add_argument(
+        "--offline", action="store_true", help="never download a compiler; use only installed ones"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=["terminal", "json"],
+        default="terminal",
+        help="output format (default: terminal)",
+    )
+    parser.add_argument("--output", "-o", type=Path, help="write the report here, not stdout")
+
+
+def _build_options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        solc=args.solc,
+        solc_version=args.solc_version,
+        remappings=tuple(args.remap),
+        exclude=tuple(args.exclude),
+        settings=CompilerSettings(optimize=args.optimize, evm_version=args.evm_version),
+        cache_dir=_cache_dir(),
+        use_cache=not args.no_cache,
+        allow_download=not args.offline,
+    )
+
+
+def _cache_dir() -> Path:
+    explicit = os.environ.get("SOLVENCY_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "solvency"
+
+
+def _emit(report: Report, args: argparse.Namespace) -> None:
+    from solvency.reports import render_terminal, report_to_json  # noqa: PLC0415
+
+    if args.format == "json":
+        text = report_to_json(report)
+    else:
+        color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_terminal(report, color=color)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from solvency.analyzers.lint import lint_targets  # noqa: PLC0415 - keep --help fast
+
+    missing = [t for t in args.targets if not t.exists()]
+    if missing:
+        raise UserError(
+            f"target {missing[0]} does not exist",
+            hint="give a .sol file, a folder of them, or a Foundry/Hardhat project",
+        )
+    report = lint_targets(
+        args.targets, _build_options(args), progress=_progress(args), on_error=_debug_hook(args)
+    )
+    _emit(report, args)
+    if report.errors:
+        for error in report.errors:
+            print(f"error: {error.target}: {error.message}", file=sys.stderr)
+        return int(ExitCode.ERROR)
+    if args.fail_on != "none" and report.findings_at_least(_FAIL_ON[args.fail_on]):
+        return int(ExitCode.FINDINGS)
+    return int(ExitCode.CLEAN)
+
+
+def _debug_hook(args: argparse.Namespace) -> Callable[[BaseException], None] | None:
+    if not args.debug:
+        return None
+    return lambda exc: traceback.print_exception(exc, file=sys.stderr)
+
+
+def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """Progress lines on stderr for a person at a terminal; silent in CI and pipes."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from rich.console import Console  # noqa: PLC0415
+
+    console = Console(stderr=True)
+    log: Callable[[str], None] = console.log
+    return log

@@ -1,0 +1,93 @@
+"""Static findings: what a detector or rule reports."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from solvency.core.location import Location
+
+
+class Severity(Enum):
+    """Impact of a finding, ordered from most to least severe by `rank`."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFORMATIONAL = "informational"
+    OPTIMIZATION = "optimization"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        """True when self is as severe as `other` or more."""
+        return self.rank <= other.rank
+
+
+_SEVERITY_RANK = {
+    Severity.HIGH: 0,
+    Severity.MEDIUM: 1,
+    Severity.LOW: 2,
+    Severity.INFORMATIONAL: 3,
+    Severity.OPTIMIZATION: 4,
+}
+
+
+class Confidence(Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reported problem. `fingerprint` ignores line numbers so baselines survive edits."""
+
+    rule_id: str
+    engine: str
+    severity: Severity
+    confidence: Confidence
+    title: str
+    message: str
+    locations: tuple[Location, ...]
+    evidence: tuple[str, ...] = ()
+    suppressed: bool = False
+    fingerprint: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.fingerprint:
+            object.__setattr__(self, "fingerprint", compute_fingerprint(self))
+
+    @property
+    def primary(self) -> Location | None:
+        return self.locations[0] if self.locations else None
+
+    def sort_key(self) -> tuple[int, str, int, str]:
+        loc = self.primary
+        return (
+            self.severity.rank,
+            loc.file if loc else "",
+            loc.start_line if loc else 0,
+            self.rule_id,
+        )
+
+
+# Slither writes `file.sol#12-20` into its descriptions; those numbers must not leak in.
+_LINE_REF = re.compile(r"#\d+(?:-\d+)?")
+
+
+def compute_fingerprint(finding: Finding) -> str:
+    """A stable id from the rule, the files, contracts and functions, and the evidence.
+
+    Line numbers are left out on purpose: an unrelated edit above a finding must not turn an
+    accepted finding into a new one.
+    """
+    parts = [finding.rule_id]
+    for loc in finding.locations:
+        parts.append(f"{loc.file}|{loc.contract or ''}|{loc.function or ''}")
+    parts.extend(" ".join(_LINE_REF.sub("", e).split()) for e in finding.evidence)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
