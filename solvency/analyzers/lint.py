@@ -30,7 +30,7 @@ def lint_targets(
     """Lint every target; `on_error` sees each caught exception (the CLI's --debug)."""
     findings: list[Finding] = []
     errors: list[ReportError] = []
-    contracts = files = 0
+    contracts = files = functions = 0
     compile_seconds = analysis_seconds = 0.0
     cache_hits: list[bool] = []
     versions: list[str] = []
@@ -53,6 +53,7 @@ def lint_targets(
         cache_hits.append(project.compiled.cache_hit)
         versions.append(project.compiled.solc_version)
         contracts += len(project.model.contracts)
+        functions += sum(len(c.functions) for c in project.model.contracts)
         files += _file_count(project)
         if progress:
             progress(f"running detectors on {target}")
@@ -72,6 +73,7 @@ def lint_targets(
         stats=Stats(
             files=files,
             contracts=contracts,
+            functions=functions,
             compile_seconds=round(compile_seconds, 3),
             analysis_seconds=round(analysis_seconds, 3),
             compile_cache_hit=bool(cache_hits) and all(cache_hits),

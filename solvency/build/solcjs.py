@@ -62,12 +62,15 @@ def ensure(version: str, cache_dir: Path, *, allow_install: bool = True) -> Comp
                     hint="run once without --offline, or pass --solc PATH",
                 )
             _npm_install(needed, cache_dir)
-    driver = _driver_path(cache_dir)
+    # Real paths: the solcjs folder may be a symlink shared by several caches, and the
+    # launcher written into it must not point into one of them.
+    real = cache_dir.resolve()
+    driver = _driver_path(real)
     command = (
         node,
         str(driver),
-        str(_soljson(cache_dir, version)),
-        str(cache_dir / "solcjs" / WRAPPER_VERSION),
+        str(_soljson(real, version).resolve()),
+        str((real / "solcjs" / WRAPPER_VERSION).resolve()),
     )
     _write_launcher(cache_dir, version, command)
     return Compiler(version, "solcjs", command)
@@ -135,7 +138,7 @@ def _looks_like_soljson(path: Path) -> bool:
 def _driver_path(cache_dir: Path) -> Path:
     """The driver script, copied next to the cache so a zipped install still works."""
     source = resources.files("solvency.build").joinpath("solcjs_driver.js").read_text()
-    path = cache_dir / "solcjs" / "solcjs_driver.js"
+    path = (cache_dir / "solcjs").resolve() / "solcjs_driver.js"
     if not path.is_file() or path.read_text() != source:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source)

@@ -42,6 +42,7 @@ def test_lint_json_round_trips_into_the_report(env: Path, tmp_path: Path) -> Non
     report = report_from_json(output.read_text())
     assert report.schema_version == "1.0"
     assert report.stats.solc_version == "0.8.19"
+    assert report.stats.contracts == 1 and report.stats.functions >= 3
     rules = {f.rule_id for f in report.findings}
     assert "reentrancy-eth" in rules
     reentrancy = next(f for f in report.findings if f.rule_id == "reentrancy-eth")
