@@ -137,7 +137,8 @@ class ExprChecker(AccessChecker):
         if (const := _builtin_constant(n)) is not None:
             return typed.Const(const[0], const[1], span=e.span)
         if n in self.env.inputs:
-            return typed.InputRead(n, self.env.inputs[n].type, span=e.span)
+            d = self.env.inputs[n]
+            return typed.InputRead(n, d.type, d.low, d.high, span=e.span)
         if n in self.env.defs:
             return self.def_call(n, (), e.span, ctx, bare=True)
         return self.access(e, ctx)
@@ -336,7 +337,7 @@ def _free(e: typed.TExpr, bound: set[str], out: dict[str, typed.Var]) -> None:
 def children(e: typed.TExpr) -> tuple[typed.TExpr, ...]:
     match e:
         case typed.StorageRead() as s:
-            return s.keys()
+            return s.key_exprs()
         case typed.GhostRead(keys=k):
             return k
         case typed.Balance(addr=a):

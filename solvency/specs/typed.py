@@ -101,7 +101,7 @@ class StorageRead:
     def path_id(self) -> str:
         return path_id(self.var.name, self.steps)
 
-    def keys(self) -> tuple[TExpr, ...]:
+    def key_exprs(self) -> tuple[TExpr, ...]:
         out: list[TExpr] = []
         for s in self.steps:
             if isinstance(s, KeyStep):
@@ -130,8 +130,12 @@ class GhostRead:
 
 @dataclass(frozen=True, slots=True)
 class InputRead:
+    """A declared external input; its bounds travel with it so every use is self-contained."""
+
     name: str
     type: SType
+    low: int
+    high: int
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 

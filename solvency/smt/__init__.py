@@ -1,0 +1,1 @@
+"""Z3 lives here only: term helpers, symbolic state, solver sessions."""

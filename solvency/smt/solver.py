@@ -1,0 +1,80 @@
+"""Solver sessions with fixed seeds and resource limits, so a verdict repeats run to run.
+
+`unknown` is a verdict of its own, carrying Z3's reason; nothing here turns it into a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+
+import z3
+
+from solvency.smt import terms as zt
+from solvency.smt.terms import Term
+
+
+class Verdict(Enum):
+    SAT = "sat"
+    UNSAT = "unsat"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class SolverConfig:
+    timeout_ms: int = 30_000
+    rlimit: int = 50_000_000  # deterministic budget, unlike wall-clock time
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    verdict: Verdict
+    reason: str = ""  # Z3's reason_unknown for UNKNOWN
+
+
+class Session:
+    """One Z3 solver. Use `scope()` for push/pop around per-property queries."""
+
+    def __init__(self, config: SolverConfig | None = None) -> None:
+        self.config = config or SolverConfig()
+        self._solver = z3.Solver()
+        self._solver.set(
+            "timeout",
+            self.config.timeout_ms,
+            "random_seed",
+            self.config.seed,
+            "rlimit",
+            self.config.rlimit,
+        )
+        self._model: z3.ModelRef | None = None
+
+    def add(self, *constraints: Term) -> None:
+        self._solver.add(*constraints)
+
+    @contextmanager
+    def scope(self) -> Iterator[Session]:
+        self._solver.push()
+        try:
+            yield self
+        finally:
+            self._solver.pop()
+            self._model = None
+
+    def check(self, *assumptions: Term) -> CheckResult:
+        r = self._solver.check(*assumptions)
+        if r == z3.sat:
+            self._model = self._solver.model()
+            return CheckResult(Verdict.SAT)
+        self._model = None
+        if r == z3.unsat:
+            return CheckResult(Verdict.UNSAT)
+        return CheckResult(Verdict.UNKNOWN, str(self._solver.reason_unknown()))
+
+    def value(self, t: Term) -> int | bool:
+        """`t` in the last model (model completion: unconstrained parts get a default)."""
+        if self._model is None:
+            raise RuntimeError("value() needs a preceding sat check")
+        return zt.as_python(self._model.eval(t, model_completion=True))

@@ -1,0 +1,1 @@
+"""The spec language: grammar, parser, type checker, lowerings, standard library."""

@@ -1,0 +1,217 @@
+"""Typed spec expressions evaluated on a concrete state (Python ints), for the fuzzer.
+
+Values: bool for bool, int for everything else (intN negative, addresses and bytesN as
+unsigned numbers), exactly the meaning `lower_smt` gives the same nodes. `sum` and the
+quantifiers range over the keys the state tracks (the fuzzer records every address and
+id it used); entries outside them are zero because nothing ever wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from solvency.core.errors import InternalError
+from solvency.ir import storage
+from solvency.specs import typed
+from solvency.specs.ast import BinOp, UnOp
+from solvency.specs.fold import ARITH, COMPARE, arith, compare, logic
+from solvency.specs.types import Kind, SType, wrap
+
+Value = int | bool
+
+
+class ConcreteState(Protocol):
+    """What the evaluator reads from one EVM state of the target."""
+
+    @property
+    def this_address(self) -> int: ...
+
+    def storage_word(self, slot: int) -> int:
+        """The 32-byte word at `slot` of the target, as an unsigned int."""
+        ...
+
+    def balance(self, address: int) -> int: ...
+
+    def keys(self, t: SType) -> Iterable[int]:
+        """Keys of type t to range `sum`/`forall`/`exists` over (tracked addresses, ids …)."""
+        ...
+
+    def call_view(self, signature: str, args: tuple[Value, ...]) -> tuple[Value, ...]:
+        """Call a view function of the target in this state; ABI-decoded results."""
+        ...
+
+    def input(self, name: str) -> int:
+        """The current value of a declared external input (e.g. the oracle's price)."""
+        ...
+
+    def immutable(self, name: str) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConcreteEnv:
+    sender: int = 0
+    value: int = 0
+    timestamp: int = 0
+    number: int = 0
+
+
+class GhostStore:
+    """Ghost values of one state: name → keys → value, defaulting to the declared start."""
+
+    def __init__(self, ghosts: Iterable[typed.Ghost]) -> None:
+        self.decls = {g.name: g for g in ghosts}
+        self.values: dict[str, dict[tuple[Value, ...], Value]] = {n: {} for n in self.decls}
+
+    def get(self, name: str, keys: tuple[Value, ...]) -> Value:
+        g = self.decls[name]
+        return self.values[name].get(keys, g.init)
+
+    def set(self, name: str, keys: tuple[Value, ...], value: Value) -> None:
+        self.values[name][keys] = value
+
+    def copy(self) -> GhostStore:
+        c = GhostStore(self.decls.values())
+        c.values = {n: dict(v) for n, v in self.values.items()}
+        return c
+
+
+@dataclass(frozen=True)
+class ConcreteFrame:
+    state: ConcreteState
+    env: ConcreteEnv = field(default_factory=ConcreteEnv)
+    ghosts: GhostStore | None = None
+    old: ConcreteState | None = None
+    old_ghosts: GhostStore | None = None
+    bindings: Mapping[str, Value] = field(default_factory=dict)
+
+    def bind(self, name: str, value: Value) -> ConcreteFrame:
+        return replace(self, bindings={**self.bindings, name: value})
+
+
+def normalize(v: Value, t: SType) -> Value:
+    """A raw value (storage word part, ABI result) as a value of t."""
+    if t.kind is Kind.BOOL:
+        return bool(v)
+    return wrap(int(v), t)
+
+
+def evaluate(e: typed.TExpr, f: ConcreteFrame) -> Value:
+    match e:
+        case typed.Const(value=v):
+            return v
+        case typed.Var(name=n):
+            if n not in f.bindings:
+                raise InternalError(f"unbound spec variable {n}")
+            return f.bindings[n]
+        case typed.StorageRead():
+            return _storage(e, f)
+        case typed.Immutable(var=v, type=t):
+            return normalize(f.state.immutable(v.name), t)
+        case typed.GhostRead(name=n, keys=ks):
+            if f.ghosts is None:
+                raise InternalError("ghost read without ghost values")
+            return f.ghosts.get(n, tuple(evaluate(k, f) for k in ks))
+        case typed.InputRead(name=n, type=t):
+            return normalize(f.state.input(n), t)
+        case typed.EnvRead(which=w):
+            return _env(w, f)
+        case typed.Balance(addr=a):
+            return f.state.balance(int(evaluate(a, f)))
+        case typed.Unary(op=op, operand=o):
+            v = evaluate(o, f)
+            return (not v) if op is UnOp.NOT else -int(v)
+        case typed.Binary():
+            return _binary(e, f)
+        case typed.Cond(cond=c, then=a, orelse=b):
+            return evaluate(a, f) if evaluate(c, f) else evaluate(b, f)
+        case typed.Cast(operand=o, type=t):
+            return wrap(int(evaluate(o, f)), t)
+        case typed.Old(operand=o):
+            if f.old is None:
+                raise InternalError("old() evaluated without an earlier state")
+            return evaluate(o, replace(f, state=f.old, old=None, ghosts=f.old_ghosts))
+        case typed.Sum(var=n, var_type=t, body=b):
+            return sum(int(evaluate(b, f.bind(n, k))) for k in _unique(f.state.keys(t)))
+        case typed.Quant(universal=u, var=n, var_type=t, body=b):
+            results = (bool(evaluate(b, f.bind(n, k))) for k in _unique(f.state.keys(t)))
+            return all(results) if u else any(results)
+        case typed.ViewCall(function=fn, args=args, type=t):
+            out = f.state.call_view(fn.signature, tuple(evaluate(a, f) for a in args))
+            if len(out) != 1:
+                raise InternalError(f"{fn.signature} returned {len(out)} values")
+            return normalize(out[0], t)
+        case typed.Let(name=n, value=v, body=b):
+            return evaluate(b, f.bind(n, evaluate(v, f)))
+    raise InternalError(f"cannot evaluate {type(e).__name__}")
+
+
+def _unique(keys: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(keys))
+
+
+def accesses(s: typed.StorageRead, f: ConcreteFrame) -> list[storage.Access]:
+    out: list[storage.Access] = []
+    for step in s.steps:
+        match step:
+            case typed.KeyStep(key=k):
+                out.append(storage.Key(int(evaluate(k, f))))
+            case typed.IndexStep(index=i):
+                out.append(storage.Index(int(evaluate(i, f))))
+            case typed.FieldStep(name=n):
+                out.append(storage.Field(n))
+            case typed.LengthStep():
+                out.append(storage.Length())
+    return out
+
+
+def _storage(s: typed.StorageRead, f: ConcreteFrame) -> Value:
+    if s.var.slot is None:
+        raise InternalError(f"{s.var.name} has no storage slot")
+    try:
+        loc = storage.locate(s.var.slot, s.var.offset, s.var.type, accesses(s, f))
+    except storage.LayoutError:
+        return normalize(0, s.type)  # out of a fixed array's bounds: nothing is stored there
+    return normalize(storage.decode(f.state.storage_word(loc.slot), loc.offset, loc.type), s.type)
+
+
+def _env(w: typed.EnvVar, f: ConcreteFrame) -> int:
+    match w:
+        case typed.EnvVar.SENDER:
+            return f.env.sender
+        case typed.EnvVar.VALUE:
+            return f.env.value
+        case typed.EnvVar.TIMESTAMP:
+            return f.env.timestamp
+        case typed.EnvVar.NUMBER:
+            return f.env.number
+        case typed.EnvVar.THIS:
+            return f.state.this_address
+    raise InternalError(f"unknown environment value {w}")
+
+
+def _binary(e: typed.Binary, f: ConcreteFrame) -> Value:
+    op = e.op
+    if op in ARITH:
+        return arith(op, int(evaluate(e.left, f)), int(evaluate(e.right, f)))
+    if op in COMPARE:
+        return compare(op, evaluate(e.left, f), evaluate(e.right, f))
+    a = bool(evaluate(e.left, f))
+    # Short-circuit like the SMT terms' meaning allows: skipping cannot change a value.
+    if op is BinOp.AND and not a:
+        return False
+    if op is BinOp.OR and a:
+        return True
+    if op is BinOp.IMPLIES and not a:
+        return True
+    return logic(op, a, bool(evaluate(e.right, f)))
+
+
+def apply_hook(hook: typed.Hook, f: ConcreteFrame) -> None:
+    """Run a hook's assignments in order on `f.ghosts` (the post-call ghost values)."""
+    if f.ghosts is None:
+        raise InternalError("hook applied without ghost values")
+    for a in hook.body:
+        keys = tuple(evaluate(k, f) for k in a.keys)
+        f.ghosts.set(a.ghost, keys, evaluate(a.value, f))
