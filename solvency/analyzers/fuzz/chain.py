@@ -1,0 +1,142 @@
+"""A thin typed layer over pyrevm: deploy, call, read storage, move time, snapshot/revert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_abi.exceptions import DecodingError
+from eth_utils.crypto import keccak
+from pyrevm import EVM, BlockEnv
+
+from solvency.build.artifacts import AbiEntry
+
+_OUTPUT = re.compile(r"output: 0x([0-9a-fA-F]*)")
+_ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+_PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    success: bool
+    output: bytes
+    reason: str = ""  # revert reason, "Panic(0x01)", or the halt reason
+    panic_code: int | None = None
+
+
+def address_of(index: int) -> str:
+    """Deterministic, readable addresses for the deployer (0) and actors (1…)."""
+    return f"0x{0x10000 + index:040x}"
+
+
+def selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+class Chain:
+    """One in-process EVM. Values are plain ints, bytes and 0x-hex address strings."""
+
+    def __init__(self, timestamp: int = 1_700_000_000, block_number: int = 1) -> None:
+        self.evm = EVM()
+        self.timestamp = timestamp
+        self.block_number = block_number
+        self._apply_block()
+
+    def _apply_block(self) -> None:
+        self.evm.set_block_env(BlockEnv(number=self.block_number, timestamp=self.timestamp))
+
+    def warp(self, seconds: int, blocks: int = 0) -> None:
+        self.timestamp += seconds
+        self.block_number += blocks
+        self._apply_block()
+
+    def fund(self, address: str, wei: int) -> None:
+        self.evm.set_balance(address, wei)
+
+    def balance(self, address: str) -> int:
+        return int(self.evm.get_balance(address))
+
+    def storage(self, address: str, slot: int) -> int:
+        return int(self.evm.storage(address, slot))
+
+    def set_storage(self, address: str, slot: int, value: int) -> None:
+        self.evm.insert_account_storage(address, slot, value)
+
+    def deploy(
+        self,
+        sender: str,
+        creation_hex: str,
+        constructor: AbiEntry | None,
+        args: Sequence[Any],
+        value: int = 0,
+    ) -> str:
+        """Deploy; raises DeployError with the revert reason when the constructor fails."""
+        data = bytes.fromhex(creation_hex)
+        if constructor is not None and constructor.inputs:
+            data += abi_encode([p.canonical for p in constructor.inputs], list(args))
+        try:
+            return str(self.evm.deploy(sender, data, value=value))
+        except RuntimeError as exc:
+            raise DeployError(decode_failure(str(exc)).reason) from None
+
+    def call(
+        self, sender: str, to: str, function: AbiEntry, args: Sequence[Any], value: int = 0
+    ) -> CallResult:
+        data = selector(function.signature) + abi_encode(
+            [p.canonical for p in function.inputs], list(args)
+        )
+        return self.raw_call(sender, to, data, value)
+
+    def raw_call(self, sender: str, to: str, data: bytes, value: int = 0) -> CallResult:
+        try:
+            output = self.evm.message_call(sender, to, data, value=value)
+        except RuntimeError as exc:
+            return decode_failure(str(exc))
+        return CallResult(True, bytes(output))
+
+    def view(self, to: str, function: AbiEntry, args: Sequence[Any]) -> tuple[Any, ...]:
+        """Call a view function without changing state; the decoded outputs."""
+        snap = self.evm.snapshot()
+        try:
+            result = self.call(address_of(0), to, function, args)
+        finally:
+            self.evm.revert(snap)
+        if not result.success:
+            raise CallFailedError(f"{function.signature} reverted: {result.reason}")
+        return tuple(abi_decode([p.canonical for p in function.outputs], result.output))
+
+    def snapshot(self) -> Any:
+        return self.evm.snapshot()
+
+    def revert(self, snapshot: Any) -> None:
+        self.evm.revert(snapshot)
+
+
+class DeployError(Exception):
+    """A constructor reverted."""
+
+
+class CallFailedError(Exception):
+    """A view call the caller relied on reverted."""
+
+
+def decode_failure(text: str) -> CallResult:
+    """pyrevm reports reverts and halts as RuntimeError text; recover reason and panic code."""
+    match = _OUTPUT.search(text)
+    output = bytes.fromhex(match.group(1)) if match else b""
+    if output.startswith(_PANIC_SELECTOR) and len(output) >= 36:
+        code = int.from_bytes(output[4:36], "big")
+        return CallResult(False, output, f"Panic(0x{code:02x})", panic_code=code)
+    if output.startswith(_ERROR_SELECTOR):
+        try:
+            (reason,) = abi_decode(["string"], output[4:])
+            return CallResult(False, output, str(reason))
+        except (DecodingError, ValueError):
+            pass
+    if match is None:
+        return CallResult(False, b"", text.split("{", 1)[0].strip() or text[:200])
+    return CallResult(False, output, f"revert 0x{output.hex()}" if output else "revert")
