@@ -29,6 +29,9 @@ _ENV = {
 
 
 class ExprChecker(AccessChecker):
+    # True while typing a def from an imported file: its names cannot know the contract's.
+    imported_def = False
+
     def check(self, e: ast.Expr, ctx: Ctx) -> typed.TExpr:
         match e:
             case ast.Number(value=v):
@@ -105,7 +108,7 @@ class ExprChecker(AccessChecker):
         clash = None
         if name in ctx.scope:
             clash = "a name already bound here"
-        elif self.env.state_var(name) is not None:
+        elif self.env.state_var(name) is not None and not self.imported_def:
             clash = f"state variable `{name}` of {self.env.contract.name}"
         elif name in self.env.ghosts:
             clash = f"ghost `{name}`"

@@ -137,8 +137,10 @@ class SpecChecker(StmtChecker):
         if d.body is None:
             return None
         self.env.in_progress.append(n)
+        outer, self.imported_def = self.imported_def, d.span.file != self.loaded.main.path
         params, ctx = self.params(d.params or (), Ctx(where="in a def"), prefix=f"{n}.")
         body = self.check(d.body, ctx)
+        self.imported_def = outer
         if d.returns is not None and (rt := self.binder_type(d.returns)) is not None:
             body = self.coerce(body, rt, f"the value of `{n}`")
         self.env.in_progress.pop()
