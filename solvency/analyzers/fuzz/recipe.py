@@ -12,6 +12,9 @@ from solvency.core.errors import UserError
 from solvency.core.location import Location
 
 RawValue = Any  # as written in TOML: str, int, bool or a list of them; typed by the ABI later
+# One end of an environment argument's range: a number, or a reference such as "@target" that
+# pins an address argument (resolved against the deployment's addresses).
+Bound = int | str
 
 MAX_UINT256 = 2**256 - 1
 
@@ -40,7 +43,7 @@ class EnvironmentMove:
     to: str
     function: str
     sender: str
-    bounds: tuple[tuple[int, int], ...]
+    bounds: tuple[tuple[Bound, Bound], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,7 @@ def load_recipe(path: Path) -> Recipe:
                     to=e["to"],
                     function=e["function"],
                     sender=e.get("sender", "@deployer"),
-                    bounds=tuple((parse_int(lo), parse_int(hi)) for lo, hi in e.get("bounds", [])),
+                    bounds=tuple((_bound(lo), _bound(hi)) for lo, hi in e.get("bounds", [])),
                 )
                 for e in data.get("environment", [])
             ),
@@ -117,6 +120,12 @@ def _call(raw: dict[str, Any]) -> CallSpec:
         value=parse_int(raw.get("value", 0)),
         for_each_actor=bool(raw.get("for_each_actor", False)),
     )
+
+
+def _bound(raw: RawValue) -> Bound:
+    if isinstance(raw, str) and raw.startswith("@"):
+        return raw
+    return parse_int(raw)
 
 
 def parse_int(raw: RawValue) -> int:
