@@ -119,3 +119,41 @@ def readme_table() -> str:
                 f"{', '.join(props) or '-'} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def class_table() -> str:
+    """Bug class → the variants that seed it."""
+    by_class: dict[str, list[str]] = {}
+    for v in all_variants():
+        if v.bug_class:
+            by_class.setdefault(v.bug_class, []).append(f"{v.family}/{v.id}")
+    lines = ["| class | variants |", "|---|---|"]
+    for name in sorted(by_class, key=lambda c: int(c[1:])):
+        lines.append(f"| {name} | {', '.join(by_class[name])} |")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN, END = (
+    "<!-- BEGIN GENERATED (python3 benchmarks/groundtruth.py) -->",
+    "<!-- END GENERATED -->",
+)
+
+
+def render_readme(text: str) -> str:
+    """`text` with the part between the markers replaced by the tables of the manifests."""
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    variants = all_variants()
+    summary = (
+        f"{len(families())} families, {len(variants)} variants "
+        f"({sum(v.correct for v in variants)} correct, {sum(not v.correct for v in variants)} "
+        "bugged).\n"
+    )
+    body = f"{summary}\n{readme_table()}\n### Classes\n\n{class_table()}"
+    return f"{head}{BEGIN}\n{body}{END}{tail}"
+
+
+if __name__ == "__main__":
+    readme = CORPORA / "README.md"
+    readme.write_text(render_readme(readme.read_text()))
+    print(f"wrote {readme}")
