@@ -93,13 +93,16 @@ class SymbolicState:
         g = self.ghosts[name]
         return zt.select(g, keys) if keys else g
 
-    def input(self, name: str, sort: Sort, low: int, high: int) -> Term:
-        """An external value (oracle price …): free, but within its declared bounds."""
+    def input(
+        self, name: str, sort: Sort, low: int, high: int, signed: bool | None = False
+    ) -> Term:
+        """An external value (oracle price …): free, but within its declared bounds.
+        `signed`: how to compare bit-vector bounds (None for an Int sort)."""
         if name not in self.inputs:
             t = zt.const(f"{self.prefix}.input.{name}", sort)
             self.inputs[name] = t
             lo, hi = zt.value(low, sort), zt.value(high, sort)
-            self.assumptions.append(zt.and_(zt.le(lo, t, False), zt.le(t, hi, False)))
+            self.assumptions.append(zt.and_(zt.le(lo, t, signed), zt.le(t, hi, signed)))
         return self.inputs[name]
 
     def immutable(self, name: str, sort: Sort) -> Term:

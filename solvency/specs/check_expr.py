@@ -231,7 +231,10 @@ class ExprChecker(AccessChecker):
     def ternary(self, e: ast.Ternary, ctx: Ctx) -> typed.TExpr:
         c = self.expect(e.cond, ctx, BOOL, "condition of `?:`")
         a, b = self.check(e.then, ctx), self.check(e.orelse, ctx)
+        errors = len(self.env.diags.items)
         t = self.join(a, b, "branches of `?:`")
+        if len(self.env.diags.items) > errors:
+            return poison(e.span)  # one message for one mistake, not one per branch
         return typed.Cond(
             c, self.coerce(a, t, "branch"), self.coerce(b, t, "branch"), t, span=e.span
         )

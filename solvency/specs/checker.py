@@ -100,11 +100,13 @@ class SpecChecker(StmtChecker):
         recv = self.env.state_var(i.receiver)
         if recv is None or _stype_of(recv) != ADDRESS:
             what = "is not an address state variable" if recv else "is not a state variable"
-            self.env.diags.error(
-                f"`{i.receiver}` {what}",
-                i.span,
-                did_you_mean(i.receiver, [v.name for v in self.env.contract.state_variables]),
+            addrs = [
+                v.name for v in self.env.contract.state_variables if _stype_of(v) == ADDRESS
+            ]
+            hint = (None if recv else did_you_mean(i.receiver, addrs)) or (
+                "address state variables: " + ", ".join(addrs) if addrs else None
             )
+            self.env.diags.error(f"`{i.receiver}` {what}", i.span, hint)
         ctx = Ctx(where="in an input declaration")
         args = tuple(self.check(a, ctx) for a in i.args)
         lo, hi = fold(self.check(i.low, ctx)), fold(self.check(i.high, ctx))

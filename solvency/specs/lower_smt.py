@@ -85,7 +85,8 @@ def lower(e: typed.TExpr, f: SmtFrame) -> Term:
         case typed.GhostRead(name=n, keys=ks, type=t):
             return f.state.ghost(n, [lower(k, f) for k in ks], sort_of(t))
         case typed.InputRead(name=n, type=t, low=lo, high=hi):
-            return f.state.input(n, sort_of(t), lo, hi)
+            signed = None if t.kind is Kind.MATHINT else t.kind is Kind.INT
+            return f.state.input(n, sort_of(t), lo, hi, signed)
         case typed.EnvRead(which=w):
             return _env(w, f)
         case typed.Balance(addr=a):
