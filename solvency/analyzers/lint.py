@@ -65,10 +65,11 @@ def lint_targets(
             if on_error:
                 on_error(exc)
         analysis_seconds += time.perf_counter() - started
+    unique = _dedupe(findings)
     return Report(
         tool_version=__version__,
         targets=tuple(str(t) for t in targets),
-        findings=tuple(sorted(_dedupe(findings), key=Finding.sort_key)),
+        findings=tuple(sorted(unique, key=Finding.sort_key)),
         errors=tuple(errors),
         stats=Stats(
             files=files,
@@ -77,6 +78,7 @@ def lint_targets(
             compile_seconds=round(compile_seconds, 3),
             analysis_seconds=round(analysis_seconds, 3),
             compile_cache_hit=bool(cache_hits) and all(cache_hits),
+            suppressed_findings=sum(1 for f in unique if f.suppressed),
             solc_version=", ".join(sorted(set(versions))),
         ),
     )

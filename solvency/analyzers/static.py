@@ -1,4 +1,4 @@
-"""The static pass: Slither's detectors (and, as they land, Solvency's rules) → Findings."""
+"""The static pass: Slither's detectors and Solvency's rules (rules/) → Findings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from solvency.core.findings import Confidence, Finding, Severity
 from solvency.ir.detectors import DetectorResult, run_detectors, slither_detectors
 from solvency.ir.loader import LoadedProject
+from solvency.rules import ALL_RULES, RULE_IDS
 
 _SEVERITY = {
     "High": Severity.HIGH,
@@ -29,9 +30,9 @@ class StaticResult:
 
 
 def run_static(project: LoadedProject) -> StaticResult:
-    """Run every Slither detector on the project."""
+    """Run every Slither detector and every Solvency rule on the project."""
     started = time.perf_counter()
-    results = run_detectors(project, slither_detectors())
+    results = run_detectors(project, [*slither_detectors(), *ALL_RULES])
     findings = tuple(sorted((to_finding(r) for r in results), key=Finding.sort_key))
     return StaticResult(findings, time.perf_counter() - started)
 
@@ -41,11 +42,12 @@ def to_finding(result: DetectorResult) -> Finding:
     first_line = _SOURCE_REF.sub("", first_line).rstrip(":")
     return Finding(
         rule_id=result.check,
-        engine="slither",
+        engine="solvency" if result.check in RULE_IDS else "slither",
         severity=_SEVERITY.get(result.impact, Severity.INFORMATIONAL),
         confidence=_CONFIDENCE.get(result.confidence, Confidence.LOW),
         title=first_line[:200],
         message=result.description,
         locations=result.locations,
         evidence=(result.description,),
+        suppressed=result.suppressed,
     )

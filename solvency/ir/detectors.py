@@ -12,6 +12,7 @@ from slither.detectors.abstract_detector import AbstractDetector
 
 from solvency.core.location import Location
 from solvency.ir.loader import AnalysisError, LoadedProject
+from solvency.ir.suppression import solvency_suppressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class DetectorResult:
     description: str
     locations: tuple[Location, ...]
     wiki: str
+    suppressed: bool = False  # under a slither-disable or solvency-disable comment
 
 
 def slither_detectors() -> list[type[Any]]:
@@ -44,10 +46,20 @@ def run_detectors(project: LoadedProject, detectors: list[type[Any]]) -> list[De
     except Exception as exc:
         raise AnalysisError(f"a Slither detector crashed: {type(exc).__name__}: {exc}") from exc
     root = project.compiled.root
-    return [_result(raw, root) for batch in batches for raw in batch if isinstance(raw, dict)]
+    return [
+        _result(raw, root, _suppressed(slither, raw))
+        for batch in batches
+        for raw in batch
+        if isinstance(raw, dict)
+    ]
 
 
-def _result(raw: dict[str, Any], root: Path) -> DetectorResult:
+def _suppressed(slither: Any, raw: dict[str, Any]) -> bool:
+    check = str(raw.get("check", ""))
+    return bool(slither.has_ignore_comment(raw)) or solvency_suppressed(raw, check)
+
+
+def _result(raw: dict[str, Any], root: Path, suppressed: bool = False) -> DetectorResult:
     return DetectorResult(
         check=str(raw.get("check", "")),
         impact=str(raw.get("impact", "Informational")),
@@ -57,6 +69,7 @@ def _result(raw: dict[str, Any], root: Path) -> DetectorResult:
             loc for loc in (_element_location(e, root) for e in raw.get("elements", [])) if loc
         ),
         wiki=str(raw.get("reference", raw.get("wiki", ""))),
+        suppressed=suppressed,
     )
 
 

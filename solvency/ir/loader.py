@@ -36,7 +36,10 @@ def load(target: Path, options: BuildOptions | None = None) -> LoadedProject:
 def analyse(compiled: CompiledProject) -> LoadedProject:
     """Build Slither's IR over the compiled sources (never starts solc)."""
     try:
-        slither = Slither(compiled.crytic_compile, disallow_partial=False)
+        # show_ignored_findings: suppressed results reach us marked, so reports count them.
+        slither = Slither(
+            compiled.crytic_compile, disallow_partial=False, show_ignored_findings=True
+        )
     except (SlitherError, AssertionError, KeyError, AttributeError, TypeError, ValueError) as exc:
         # Slither 0.11 crashes on some valid old code (e.g. `x.call.value(v)()` in 0.4.x).
         raise AnalysisError(
