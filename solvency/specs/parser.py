@@ -139,7 +139,8 @@ def _expected(names: set[str] | frozenset[str]) -> str:
             words.add(f"'{literals[n]}'")
     if not words:
         return ""
-    ordered = sorted(words, key=lambda w: (not w.startswith("';'"), w))
+    closers = ["';'", "'}'", "')'", "']'"]  # the likeliest fixes come first
+    ordered = sorted(words, key=lambda w: (closers.index(w) if w in closers else 9, w))
     if len(ordered) > 6:
         return ", ".join(ordered[:6]) + " or …"
     return " or ".join(ordered)
