@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding is at least this severe (default: high)",
     )
     lint.set_defaults(run=_run_lint)
+    _add_spec_command(commands)
     return parser
 
 
@@ -191,3 +192,70 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
     console = Console(stderr=True)
     log: Callable[[str], None] = console.log
     return log
+
+
+# ── solvency spec check ──────────────────────────────────────────────────────────────────
+
+
+def _add_spec_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    spec = commands.add_parser(
+        "spec",
+        help="work with spec files (check them against a target)",
+        description="Spec-file commands. The language: docs/spec-language.md.",
+    )
+    sub = spec.add_subparsers(dest="spec_command", metavar="SUBCOMMAND", required=True)
+    check = sub.add_parser(
+        "check",
+        help="type-check a spec against a target and list its properties",
+        description=(
+            "Compile the target, bind each `spec C { … }` block of SPEC to contract C and "
+            "type-check it. Prints the properties (exit 0) or every error at once, each with "
+            "file:line:col, the source line, a caret and a hint (exit 2)."
+        ),
+    )
+    check.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (.spec)")
+    check.add_argument(
+        "--target",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="a .sol file, a folder of them, or a Foundry/Hardhat project",
+    )
+    _add_build_options(check)
+    _add_output_options(check)
+    check.set_defaults(run=_run_spec_check)
+
+
+def _run_spec_check(args: argparse.Namespace) -> int:
+    from solvency.ir import load  # noqa: PLC0415 - keep --help fast
+    from solvency.specs.api import (  # noqa: PLC0415
+        check_specs,
+        errors_to_json,
+        format_property_list,
+        to_json,
+    )
+    from solvency.specs.diagnostics import SpecError  # noqa: PLC0415
+
+    for path, what in ((args.spec, "spec file"), (args.target, "target")):
+        if not path.exists():
+            raise UserError(f"{what} {path} does not exist")
+    project = load(args.target, _build_options(args))
+    try:
+        checked = check_specs(args.spec, project.model)
+    except SpecError as exc:
+        print(exc.render(), file=sys.stderr)
+        if args.format == "json":
+            _write_spec_output(errors_to_json(exc), args)
+        return int(ExitCode.ERROR)
+    if args.format == "json":
+        _write_spec_output(to_json(checked), args)
+    else:
+        _write_spec_output("\n".join(format_property_list(checked)) + "\n", args)
+    return int(ExitCode.CLEAN)
+
+
+def _write_spec_output(text: str, args: argparse.Namespace) -> None:
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

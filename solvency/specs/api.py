@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from solvency.core.errors import UserError
 from solvency.ir.model import Contract, ProjectModel
 from solvency.specs import ast, typed
 from solvency.specs.checker import check_block
-from solvency.specs.diagnostics import Diagnostics, did_you_mean
+from solvency.specs.diagnostics import Diagnostic, Diagnostics, SpecError, did_you_mean
 from solvency.specs.harness import HarnessError, load_harness
 from solvency.specs.loader import LoadedSpec, load_file, load_text
 
@@ -130,3 +131,73 @@ def _params(ps: tuple[typed.Param, ...]) -> str:
     if not ps:
         return ""
     return "(" + ", ".join(f"{p.type} {p.name}" for p in ps) + ")"
+
+
+def to_json(checked: tuple[typed.CheckedSpec, ...]) -> str:
+    """`solvency spec check --format json`: every spec's properties, ghosts and inputs."""
+    return json.dumps({"specs": [_spec_json(s) for s in checked]}, indent=2) + "\n"
+
+
+def errors_to_json(error: SpecError) -> str:
+    """The diagnostics of a failed check, one object each, in source order."""
+    return json.dumps({"errors": [_diag_json(d) for d in error.diagnostics]}, indent=2) + "\n"
+
+
+def _spec_json(s: typed.CheckedSpec) -> dict[str, object]:
+    def params(ps: tuple[typed.Param, ...]) -> list[dict[str, str]]:
+        return [{"name": p.name, "type": str(p.type)} for p in ps]
+
+    return {
+        "name": s.name,
+        "contract": s.contract.name,
+        "contract_file": s.contract.file,
+        "spec_file": str(s.file),
+        "harness": None if s.harness is None else str(s.harness),
+        "invariants": [
+            {
+                "name": i.name,
+                "line": i.span.line,
+                "params": params(i.params),
+                "functions": [f.signature for f in i.functions],
+                "assuming": [r.name for r in i.assuming],
+            }
+            for i in s.invariants
+        ],
+        "rules": [
+            {
+                "name": r.name,
+                "kind": "satisfy" if r.satisfy else "rule",
+                "line": r.span.line,
+                "params": params(r.params),
+                "calls": [
+                    "any" if c.function is None else c.function.signature
+                    for c in r.body
+                    if isinstance(c, typed.CallStmt)
+                ],
+            }
+            for r in s.rules
+        ],
+        "ghosts": [g.name for g in s.ghosts],
+        "inputs": [
+            {
+                "name": i.name,
+                "source": f"{i.receiver.name}.{i.signature}",
+                "low": str(i.low),
+                "high": str(i.high),
+            }
+            for i in s.inputs
+        ],
+    }
+
+
+def _diag_json(d: Diagnostic) -> dict[str, object]:
+    sp = d.span
+    return {
+        "file": sp.file,
+        "line": sp.line,
+        "column": sp.column,
+        "end_line": sp.end_line,
+        "end_column": sp.end_column,
+        "message": d.message,
+        "hint": d.hint,
+    }
