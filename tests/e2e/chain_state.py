@@ -47,7 +47,7 @@ def from_abi(v: Any) -> Value:
     return int(v)
 
 
-def _types(signature: str) -> list[str]:
+def signature_types(signature: str) -> list[str]:
     inner = signature[signature.index("(") + 1 : -1]
     return [t for t in inner.split(",") if t]
 
@@ -89,7 +89,7 @@ class ChainState:
         return tuple(from_abi(v) for v in self.d.chain.view(self.d.target, fn, values))
 
     def call_at(self, to: int, signature: str, args: Sequence[Value], returns: str) -> Value:
-        types = _types(signature)
+        types = signature_types(signature)
         data = selector(signature) + abi_encode(
             types, [to_abi(t, a) for t, a in zip(types, args, strict=True)]
         )

@@ -16,6 +16,7 @@ import pytest
 
 from benchmarks.corpus_deploy import Builder, deploy_variant
 from benchmarks.groundtruth import Family, Variant, families
+from solvency.analyzers.fuzz.recipe import load_recipe
 from solvency.build import BuildOptions
 from solvency.ir import LoadedProject, analyse
 from solvency.ir.model import Contract
@@ -23,8 +24,11 @@ from solvency.specs import typed
 from solvency.specs.api import check_spec
 from solvency.specs.lower_concrete import ConcreteEnv, ConcreteFrame, evaluate
 from tests.e2e.chain_state import ChainState
+from tests.e2e.rule_runner import RuleRunner
 
 FAMILIES = {f.name: f for f in families()}
+RULE_TRIES = 30  # seeded calls per rule in test_rules_hold_on_concrete_calls
+WARM_UP_STEPS = 100  # random calls, price moves and time warps before those
 
 # Ground-truth properties that spec language v1 cannot state (each spec's header says why).
 NOT_EXPRESSIBLE: dict[str, set[str]] = {
@@ -169,3 +173,35 @@ def test_invariants_hold_after_deployment(corpus: Corpus, name: str, variant_id:
                 failed.append(f"{inv.name}{values}")
     assert spec.invariants and checked
     assert failed == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_rules_hold_on_concrete_calls(corpus: Corpus, name: str) -> None:
+    """Seeded random calls on the deployed correct contract never break a rule of its spec.
+
+    Weaker than fuzzing (one call after a random warm-up, small argument pools; liquidation
+    paths are rarely reached), but it runs
+    every rule's `requires`/`let`/`ensures`/`reverts_*` through the concrete lowering on real
+    EVM states, so a rule that misstates the contract fails here first.
+    """
+    family = FAMILIES[name]
+    variant = next(v for v in family.variants if v.id == "correct")
+    contract = corpus.contract(family, variant)
+    artifact = corpus.builder.variant_project(family, variant).contract(family.contract)
+    spec = check_spec(spec_path(family), contract)
+    pre = deploy_variant(family, variant, corpus.builder)
+    post = deploy_variant(family, variant, corpus.builder)
+    moves = load_recipe(family.recipe).environment
+    runner = RuleRunner(spec, artifact, pre, post, moves=moves, seed=len(name))
+    assert runner.warm_up(WARM_UP_STEPS) > 0
+    violations: list[str] = []
+    succeeded = 0
+    for rule in spec.rules:
+        if rule.satisfy:
+            continue
+        outcome = runner.run(rule, tries=RULE_TRIES)
+        violations += outcome.violations
+        succeeded += outcome.succeeded
+    assert violations == []
+    assert succeeded > 0, "no call succeeded: the rules were never exercised"
