@@ -3,9 +3,9 @@
 
     python3 benchmarks/corpus.py [--family NAME ...] [--engine slither|lint ...] [--jobs N]
 
-Engines. `slither`: the plain Slither CLI, all detectors, on the variant's standard-JSON input
-with the same solc (crytic-compile's solc-json platform, as benchmarks/lint_speed.py does); it
-compiles every time. `lint`: `python -m solvency lint FILE --format json`, whose compile cache
+Engines. `slither`: the plain Slither CLI with all its own detectors (not Solvency's plugin),
+on the variant's standard-JSON input with the same solc (crytic-compile's solc-json platform,
+as benchmarks/lint_speed.py does); it compiles every time. `lint`: `python -m solvency lint FILE --format json`, whose compile cache
 is warm (the benchmark compiled the file first). Times are whole processes, start-up included.
 
 What counts as a catch. A finding *touches* a bug when one of its locations is in the variant's
@@ -84,11 +84,15 @@ class Row:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
 
 
-def available_rules() -> frozenset[str]:
-    """Rule ids `solvency lint` can emit today: Slither's detectors plus Solvency's rule pack."""
+def slither_rule_ids() -> frozenset[str]:
     from solvency.ir.detectors import slither_detectors
 
-    ids = {str(d.ARGUMENT) for d in slither_detectors()}
+    return frozenset(str(d.ARGUMENT) for d in slither_detectors())
+
+
+def available_rules() -> frozenset[str]:
+    """Rule ids `solvency lint` can emit today: Slither's detectors plus Solvency's rule pack."""
+    ids = set(slither_rule_ids())
     try:
         from solvency.rules import RULE_IDS  # the rule pack, once it exists
     except ImportError:
@@ -108,6 +112,9 @@ def slither_hits(project: CompiledProject, timeout: float) -> list[Hit]:
         cmd = [shutil.which("slither") or "slither", str(input_file), "--json", "-"]
         cmd += ["--compile-force-framework", "solc-json", "--solc", solc]
         cmd += ["--solc-working-dir", str(project.root)]
+        # Only Slither's own detectors: with Solvency installed, Slither also loads Solvency's
+        # rules as a plugin, which would make the baseline not plain.
+        cmd += ["--detect", ",".join(sorted(slither_rule_ids()))]
         proc = subprocess.run(
             cmd, cwd=project.root, capture_output=True, text=True, timeout=timeout, check=False
         )
