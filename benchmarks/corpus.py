@@ -5,8 +5,9 @@
 
 Engines. `slither`: the plain Slither CLI with all its own detectors (not Solvency's plugin),
 on the variant's standard-JSON input with the same solc (crytic-compile's solc-json platform,
-as benchmarks/lint_speed.py does); it compiles every time. `lint`: `python -m solvency lint FILE --format json`, whose compile cache
-is warm (the benchmark compiled the file first). Times are whole processes, start-up included.
+as benchmarks/lint_speed.py does); it compiles every time. `lint`: `python -m solvency lint
+FILE --format json`, whose compile cache is warm (the benchmark compiled the file first).
+Times are whole processes, start-up included.
 
 What counts as a catch. A finding *touches* a bug when one of its locations is in the variant's
 file and either overlaps the manifest's bug lines or lies in a function that contains a bug line
