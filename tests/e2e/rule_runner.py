@@ -9,6 +9,7 @@ with every `reverts_if`/`reverts_unless` and `ensures`.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,20 @@ class Outcome:
     succeeded: int = 0
     skipped: int = 0
     violations: list[str] = field(default_factory=list)
+
+
+def broken_invariants(spec: typed.CheckedSpec, state: ChainState) -> list[str]:
+    """Each invariant, for every value of its parameters from the state's keys; the failures."""
+    chain = state.d.chain
+    env = ConcreteEnv(timestamp=chain.timestamp, number=chain.block_number)
+    failed: list[str] = []
+    for inv in spec.invariants:
+        domains = [list(state.keys(p.type)) for p in inv.params]
+        for values in itertools.product(*domains):
+            bindings = {p.name: v for p, v in zip(inv.params, values, strict=True)}
+            if not evaluate(inv.expr, ConcreteFrame(state, env, bindings=bindings)):
+                failed.append(f"{inv.name}{values}")
+    return failed
 
 
 class RuleRunner:
