@@ -285,11 +285,17 @@ def line_of(obj: Any) -> int:
     return int(lines[0]) if lines else 0
 
 
-def untrusted_call(node: Any) -> bool:
-    """The node itself calls another contract in a way that can run its code with state."""
+def untrusted_call(node: Any, names: re.Pattern[str] | None = None) -> bool:
+    """The node itself calls another contract in a way that can run its code with state
+    (only calls whose function name matches `names`, when given; low-level calls always)."""
     if low_level_calls(node):
         return True
-    return any(not calls_view(op) and not call_targets_this(op) for op in external_calls(node))
+    return any(
+        not calls_view(op)
+        and not call_targets_this(op)
+        and (names is None or bool(names.search(call_name(op))))
+        for op in external_calls(node)
+    )
 
 
 def state_written(node: Any, deep: bool = True) -> list[Any]:
@@ -345,13 +351,18 @@ def copies(node: Any) -> Iterator[tuple[Any, Any]]:
             yield op.lvalue, op.variable
 
 
-def writes_timestamp(function: Any) -> Any | None:
-    """The scalar state variable the function sets to block.timestamp, if any."""
+def writes_timestamp(function: Any, scalar: bool = True) -> Any | None:
+    """The state variable the function sets to block.timestamp, if any: a scalar one, or
+    (scalar=False) any storage, struct fields and mapping entries included."""
     stamp = SolidityVariableComposed("block.timestamp")
     for node in function.nodes:
         for dst, src in copies(node):
-            if src == stamp and isinstance(dst, StateVariable) and not is_mapping_or_array(dst):
+            if src != stamp or not node.state_variables_written:
+                continue
+            if isinstance(dst, StateVariable) and not is_mapping_or_array(dst):
                 return dst
+            if not scalar:
+                return node.state_variables_written[0]
     return None
 
 

@@ -44,3 +44,9 @@ AMOUNT_OR_PRICE = re.compile(
     re.IGNORECASE,
 )
 TOKEN_MOVE = re.compile(r"\b(transfer|transferFrom|approve)\b")
+# Calls that hand control to a token, an ETH receiver or a callback: where reentrancy starts.
+# (A rate model's or oracle's state-changing hook is trusted configuration, not a user hook.)
+CONTROL_TRANSFER = re.compile(
+    r"(?i:^(safe)?(transfer|transferFrom|send|approve|mint|burn|deposit|withdraw|redeem|swap"
+    r"|flashLoan|call|execute|multicall)\w*$)|^on[A-Z]\w*|(?i:callback|hook)",
+)

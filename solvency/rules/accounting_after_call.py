@@ -22,7 +22,7 @@ from solvency.ir.slithir import (
     state_written,
     untrusted_call,
 )
-from solvency.rules._vocab import ACCOUNTING, REENTRANCY_GUARD
+from solvency.rules._vocab import ACCOUNTING, CONTROL_TRANSFER, REENTRANCY_GUARD
 
 
 def is_accounting(var: Any) -> bool:
@@ -33,8 +33,8 @@ def is_accounting(var: Any) -> bool:
 
 
 def _calls_out(node: Any) -> bool:
-    return untrusted_call(node) or any(
-        untrusted_call(n) for fn in node_callees(node) for n in fn.nodes
+    return untrusted_call(node, CONTROL_TRANSFER) or any(
+        untrusted_call(n, CONTROL_TRANSFER) for fn in node_callees(node) for n in fn.nodes
     )
 
 
@@ -56,7 +56,8 @@ class AccountingAfterCall(SolvencyDetector):
         confidence=Confidence.MEDIUM,
         description=(
             "A balance, debt, share or total is written after a call that hands control to "
-            "another contract (a token, an ETH receiver), and no reentrancy lock covers the path."
+            "another contract (a token transfer, an ETH send, a callback), and no reentrancy "
+            "lock covers the path."
         ),
         exploit_scenario=(
             "withdraw() sends ETH, then lowers deposits[msg.sender]. The receiver re-enters "

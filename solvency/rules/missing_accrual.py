@@ -13,6 +13,9 @@ from solvency.ir.slithir import (
     dominates,
     entry_points,
     inputs_read,
+    int_bits,
+    is_constant,
+    is_mapping_or_array,
     line_of,
     name_matches,
     node_callees,
@@ -72,6 +75,8 @@ class MissingAccrual(SolvencyDetector):
         for function in entry_points(contract):
             if function in accruals or _accrues_in_modifier(function, accruals):
                 continue
+            if writes_timestamp(function, scalar=False) is not None:
+                continue  # it stamps its own clock (a market's creation): nothing to accrue
             hit = self._unaccrued_write(function, accruals, dependent)
             if hit is not None:
                 yield hit
@@ -80,13 +85,18 @@ class MissingAccrual(SolvencyDetector):
     def _unaccrued_write(function: Any, accruals: list[Any], dependent: set[Any]) -> Hit | None:
         calls = [n for n in function.nodes if any(c in accruals for c in node_callees(n))]
         for node in sorted(function.nodes, key=line_of):
-            written = [v for v in state_written(node) if v in dependent and not v.is_constant]
+            written = [v for v in state_written(node) if v in dependent and _amount(v)]
             if not written or any(c in accruals for c in node_callees(node)):
                 continue
             if not any(dominates(c, node) for c in calls):
                 names = ", ".join(sorted({v.name for v in written}))
                 return Hit(function, node, f"writes {names} without accruing interest first")
         return None
+
+
+def _amount(var: Any) -> bool:
+    """Debt, balance, total or rate storage; an address or a flag is not re-priced by time."""
+    return not is_constant(var) and (is_mapping_or_array(var) or int_bits(var) is not None)
 
 
 def _accrues_in_modifier(function: Any, accruals: list[Any]) -> bool:
