@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from solvency import __version__
 from solvency.build import BuildOptions, CompilerSettings
@@ -78,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     lint.set_defaults(run=_run_lint)
     _add_spec_command(commands)
+    _add_fuzz_command(commands)
     return parser
 
 
@@ -192,6 +195,110 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
     console = Console(stderr=True)
     log: Callable[[str], None] = console.log
     return log
+
+
+# ── solvency fuzz ────────────────────────────────────────────────────────────────────────
+
+
+def _add_fuzz_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fuzz = commands.add_parser(
+        "fuzz",
+        help="fuzz a contract against its spec on revm (Hypothesis call sequences)",
+        description=(
+            "Deploy the spec's contract per its harness, run call sequences until the budget "
+            "ends, check every invariant and rule around each call. Unbroken properties are "
+            "HELD (never proved). Exit 1 when a property is violated."
+        ),
+    )
+    fuzz.add_argument("target", type=Path, metavar="TARGET", help="a .sol file or a folder")
+    fuzz.add_argument("--spec", type=Path, required=True, help="the spec file (.spec)")
+    fuzz.add_argument(
+        "--budget", default="60s", help="a duration (60s, 5m) or a number of calls (20000)"
+    )
+    fuzz.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    fuzz.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE",
+        help="replay one counterexample (JSON, the fuzzer's or the prover's) and stop",
+    )
+    fuzz.add_argument(
+        "--seed-from",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a counterexample to replay before fuzzing (repeatable), e.g. the prover's",
+    )
+    fuzz.add_argument(
+        "--db",
+        type=Path,
+        default=Path(".solvency"),
+        help="where counterexamples and Hypothesis's database live (default .solvency)",
+    )
+    fuzz.add_argument("--no-db", action="store_true", help="neither read nor write --db")
+    _add_build_options(fuzz)
+    _add_output_options(fuzz)
+    fuzz.set_defaults(run=_run_fuzz)
+
+
+def _run_fuzz(args: argparse.Namespace) -> int:
+    from solvency import __version__ as version  # noqa: PLC0415
+    from solvency.analyzers.fuzz import api, render  # noqa: PLC0415
+    from solvency.analyzers.fuzz.campaign import FuzzConfig  # noqa: PLC0415
+    from solvency.analyzers.fuzz.store import CounterexampleStore, load  # noqa: PLC0415
+    from solvency.core.properties import Status  # noqa: PLC0415
+
+    for path in (args.target, args.spec, args.replay, *args.seed_from):
+        if path is not None and not path.exists():
+            raise UserError(f"{path} does not exist")
+    seconds, calls = render.parse_budget(args.budget)
+    prepared = api.prepare(args.target, args.spec, _build_options(args))
+    if args.replay is not None:
+        replayed = api.replay(prepared, load(args.replay))
+        _write(render.render_replay(replayed), args)
+        return int(ExitCode.FINDINGS if replayed.counterexample.confirmed else ExitCode.CLEAN)
+    store = None if args.no_db else CounterexampleStore(args.db)
+    config = FuzzConfig(budget_seconds=seconds, budget_calls=calls, seed=args.seed)
+    seeds = tuple(load(p) for p in args.seed_from)
+    with _live_progress(args) as progress:
+        outcome = api.run_campaign(prepared, config, store, seeds, progress)
+    if args.format == "json":
+        report = render.FuzzReport(
+            version, str(args.target), outcome.contract, outcome.results, outcome.stats
+        )
+        _write(render.to_json(report), args)
+    else:
+        _write(render.render_text(outcome), args)
+    broken = any(r.status is Status.VIOLATED for r in outcome.results)
+    errors = any(r.status is Status.ERROR for r in outcome.results)
+    return int(ExitCode.FINDINGS if broken else ExitCode.ERROR if errors else ExitCode.CLEAN)
+
+
+def _write(text: str, args: argparse.Namespace) -> None:
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@contextlib.contextmanager
+def _live_progress(args: argparse.Namespace) -> Iterator[Callable[[Any], None] | None]:
+    """A one-line live display on stderr (calls, calls/s, properties broken) at a terminal."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console  # noqa: PLC0415
+
+    with Console(stderr=True).status("fuzzing…") as status:
+
+        def show(p: Any) -> None:
+            status.update(
+                f"fuzzing: {p.calls:,} calls · {p.calls_per_second:,.0f} calls/s · "
+                f"{p.broken}/{p.properties} properties broken · {p.seconds:.0f}s"
+            )
+
+        yield show
 
 
 # ── solvency spec check ──────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from Crypto.Hash import keccak as _keccak
 
@@ -131,6 +131,7 @@ def encode_key(value: int, t: Type) -> bytes:
     return (value % WORD).to_bytes(32, "big")  # signed keys: two's complement, 256 bits
 
 
+@lru_cache(maxsize=1 << 16)  # the fuzzer re-reads the same entries after every call
 def mapping_slot(base: int, key: int, key_type: Type) -> int:
     return keccak(encode_key(key, key_type) + base.to_bytes(32, "big"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -33,8 +34,28 @@ def address_of(index: int) -> str:
     return f"0x{0x10000 + index:040x}"
 
 
+@lru_cache(maxsize=4096)
 def selector(signature: str) -> bytes:
     return keccak(text=signature)[:4]
+
+
+def encode_args(types: tuple[str, ...], args: Sequence[Any]) -> bytes:
+    """ABI-encode; head-only types by hand (eth_abi's generic path costs more than revm)."""
+    words: list[bytes] = []
+    for t, v in zip(types, args, strict=True):
+        if t == "address":
+            words.append(bytes(12) + bytes.fromhex(v[2:]) if isinstance(v, str) else b"")
+        elif t == "bool":
+            words.append((1 if v else 0).to_bytes(32, "big"))
+        elif t.startswith("uint") and t[4:].isdigit() and isinstance(v, int) and v >= 0:
+            words.append(v.to_bytes(32, "big"))
+        elif t.startswith("int") and t[3:].isdigit() and isinstance(v, int):
+            words.append((v % (1 << 256)).to_bytes(32, "big"))
+        else:
+            return abi_encode(list(types), list(args))
+        if len(words[-1]) != 32:
+            return abi_encode(list(types), list(args))
+    return b"".join(words)
 
 
 class Chain:
@@ -86,8 +107,8 @@ class Chain:
     def call(
         self, sender: str, to: str, function: AbiEntry, args: Sequence[Any], value: int = 0
     ) -> CallResult:
-        data = selector(function.signature) + abi_encode(
-            [p.canonical for p in function.inputs], list(args)
+        data = selector(function.signature) + encode_args(
+            tuple(p.canonical for p in function.inputs), args
         )
         return self.raw_call(sender, to, data, value)
 

@@ -1,0 +1,240 @@
+"""The deployed chain seen as the spec's `ConcreteState`: storage through the layout,
+tracked mapping keys for `sum`/`forall`, view calls, declared inputs.
+
+`LiveState` reads the current EVM state. `OldState` stands for the state before a call
+once the call has run: it answers from a cache and notes what it could not answer, so the
+caller can rewind, read those values, replay the call and evaluate again (pyrevm cannot
+read a past state, and copying all storage before every call would cost more than this).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from eth_abi.abi import encode as abi_encode
+
+from solvency.analyzers.fuzz.chain import CallFailedError, Chain, selector
+from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
+from solvency.build.artifacts import AbiEntry, CompiledContract
+from solvency.core.errors import InternalError
+from solvency.ir import storage
+from solvency.specs import typed
+from solvency.specs.lower_concrete import ConcreteEnv, ConcreteFrame, Value, evaluate
+from solvency.specs.types import SType
+
+
+def to_int_address(address: str) -> int:
+    return int(address, 16)
+
+
+def to_hex_address(value: int) -> str:
+    return f"0x{value % (1 << 160):040x}"
+
+
+class LiveState:
+    """The current state of the target on `chain` (a `lower_concrete.ConcreteState`)."""
+
+    def __init__(
+        self,
+        chain: Chain,
+        target: str,
+        artifact: CompiledContract,
+        keys: KeyTracker,
+        inputs: tuple[typed.Input, ...] = (),
+    ) -> None:
+        self.chain = chain
+        self.target = target
+        self.artifact = artifact
+        self.tracker = keys
+        self._this = to_int_address(target)
+        self.words: dict[int, int] = {}
+        self._inputs = {i.name: i for i in inputs}
+        self._views: dict[str, AbiEntry] = {
+            e.signature: e for e in artifact.abi if e.kind == "function"
+        }
+
+    @property
+    def this_address(self) -> int:
+        return self._this
+
+    def storage_word(self, slot: int) -> int:
+        slot %= 1 << 256  # struct fields and array elements after a hash may wrap around
+        word = self.words.get(slot)
+        if word is None:
+            word = self.words[slot] = self.chain.storage(self.target, slot)
+        return word
+
+    def changed(self) -> None:
+        """The chain moved on (a call ran, or a rewind): forget the words read so far."""
+        self.words.clear()
+
+    def balance(self, address: int) -> int:
+        return self.chain.balance(to_hex_address(address))
+
+    def keys(self, t: SType) -> Iterable[int]:
+        return self.tracker.keys(t)
+
+    def call_view(self, signature: str, args: tuple[Value, ...]) -> tuple[Value, ...]:
+        entry = self._views.get(signature)
+        if entry is None:
+            raise InternalError(f"{self.artifact.name} has no function {signature}")
+        values = [_abi_arg(p.canonical, a) for p, a in zip(entry.inputs, args, strict=True)]
+        out = self.chain.view(self.target, entry, values)
+        return tuple(_abi_result(p.canonical, v) for p, v in zip(entry.outputs, out, strict=True))
+
+    def input(self, name: str) -> int:
+        decl = self._inputs.get(name)
+        if decl is None:
+            raise InternalError(f"input {name} is not declared")
+        r = decl.receiver
+        if r.slot is None:  # an immutable: read through its public getter
+            receiver = to_hex_address(self.immutable(r.name))
+        else:
+            receiver = to_hex_address(storage.decode(self.storage_word(r.slot), r.offset, r.type))
+        args = tuple(evaluate(a, ConcreteFrame(self)) for a in decl.args)
+        return read_external(self.chain, receiver, decl.signature, args)
+
+    def immutable(self, name: str) -> int:
+        getter = self._views.get(f"{name}()")
+        if getter is None:
+            raise InternalError(f"immutable {name} has no public getter to read it through")
+        (value,) = self.call_view(getter.signature, ())
+        return int(value)
+
+
+def read_external(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> int:
+    """Call `to.signature(args)` (a price feed, a token balance) and decode its first word."""
+    types = split_tuple(signature[signature.index("(") :])
+    data = selector(signature) + abi_encode(
+        types, [_abi_arg(t, a) for t, a in zip(types, args, strict=True)]
+    )
+    snap = chain.snapshot()
+    try:
+        result = chain.raw_call(chain_reader(), to, data)
+    finally:
+        chain.revert(snap)
+    if not result.success or len(result.output) < 32:
+        raise InternalError(f"reading {signature} from {to} failed: {result.reason}")
+    return int.from_bytes(result.output[:32], "big")
+
+
+def chain_reader() -> str:
+    return "0x00000000000000000000000000000000000fffff"
+
+
+def _abi_arg(abi_type: str, value: Value) -> Any:
+    if abi_type == "address":
+        return to_hex_address(int(value))
+    if abi_type == "bool":
+        return bool(value)
+    if abi_type.startswith("bytes") and abi_type != "bytes":
+        n = int(abi_type[5:])
+        return int(value).to_bytes(n, "big")
+    return int(value)
+
+
+def _abi_result(abi_type: str, value: Any) -> Value:
+    if isinstance(value, bool):
+        return value
+    if abi_type == "address":
+        return int(value, 16)
+    if isinstance(value, bytes) and abi_type != "bytes":
+        return int.from_bytes(value, "big")
+    if isinstance(value, int):
+        return value
+    raise InternalError(f"a view returning {abi_type} cannot be used in a spec expression")
+
+
+class OldState:
+    """The pre-call state, answered from values read before (or after rewinding to) it."""
+
+    def __init__(self, live: LiveState) -> None:
+        self.live = live
+        self.words: dict[int, int] = {}
+        self.balances: dict[int, int] = {}
+        self.views: dict[tuple[str, tuple[Value, ...]], tuple[Value, ...] | None] = {}
+        self.inputs: dict[str, int] = {}
+        self.missing = False
+        self.recording = False  # before the call: read through to `live` and keep the value
+        self._want_words: set[int] = set()
+        self._want_balances: set[int] = set()
+        self._want_views: set[tuple[str, tuple[Value, ...]]] = set()
+        self._want_inputs: set[str] = set()
+
+    @property
+    def this_address(self) -> int:
+        return self.live.this_address
+
+    def storage_word(self, slot: int) -> int:
+        if slot in self.words:
+            return self.words[slot]
+        if self.recording:
+            self.words[slot] = self.live.storage_word(slot)
+            return self.words[slot]
+        self.missing = True
+        self._want_words.add(slot)
+        return 0
+
+    def balance(self, address: int) -> int:
+        if address in self.balances:
+            return self.balances[address]
+        if self.recording:
+            self.balances[address] = self.live.balance(address)
+            return self.balances[address]
+        self.missing = True
+        self._want_balances.add(address)
+        return 0
+
+    def keys(self, t: SType) -> Iterable[int]:
+        return self.live.keys(t)
+
+    def call_view(self, signature: str, args: tuple[Value, ...]) -> tuple[Value, ...]:
+        key = (signature, args)
+        if key in self.views:
+            found = self.views[key]
+            if found is None:
+                raise CallFailedError(f"{signature} reverted in the state before the call")
+            return found
+        if self.recording:
+            result = self.views[key] = self.live.call_view(signature, args)
+            return result
+        self.missing = True
+        self._want_views.add(key)
+        return (0,)
+
+    def input(self, name: str) -> int:
+        if name in self.inputs:
+            return self.inputs[name]
+        if self.recording:
+            self.inputs[name] = self.live.input(name)
+            return self.inputs[name]
+        self.missing = True
+        self._want_inputs.add(name)
+        return 0
+
+    def immutable(self, name: str) -> int:
+        return self.live.immutable(name)  # immutables never change
+
+    def fill(self) -> None:
+        """Read everything asked for so far from `live`, which must be at the old state."""
+        for slot in self._want_words:
+            self.words[slot] = self.live.storage_word(slot)
+        for address in self._want_balances:
+            self.balances[address] = self.live.balance(address)
+        for sig, args in self._want_views:
+            try:
+                self.views[(sig, args)] = self.live.call_view(sig, args)
+            except (InternalError, CallFailedError):
+                self.views[(sig, args)] = None
+        for name in self._want_inputs:
+            self.inputs[name] = self.live.input(name)
+        self._want_words.clear()
+        self._want_balances.clear()
+        self._want_views.clear()
+        self._want_inputs.clear()
+        self.missing = False
+
+
+def frame(live: LiveState, env: ConcreteEnv, old: OldState | None = None) -> ConcreteFrame:
+    return ConcreteFrame(state=live, env=env, old=old)

@@ -1,0 +1,149 @@
+"""ABI values decoded from bytes Hypothesis draws, biased toward mined constants.
+
+Each call of a sequence is one fixed-size chunk of bytes; this module turns a chunk into
+argument values. Hypothesis shrinks chunks toward zero bytes, and a zero byte always means
+the simplest choice (the value 0, the first actor, an empty array), so shrunk sequences
+read well. Keeping generation in one bytes draw per call is what makes long sequences
+cheap: Hypothesis's per-draw cost is paid once per call, not once per argument.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from solvency.analyzers.fuzz.keys import split_tuple
+
+_NUMBER = re.compile(r"\b(0x[0-9a-fA-F]+|\d[\d_]*(?:e\d+)?)\b")
+_POWER = re.compile(r"\b10\s*\*\*\s*(\d+)\b")
+MAX_POOL = 256
+
+
+class ByteSource:
+    """Reads integers from a chunk; past its end every read is 0."""
+
+    __slots__ = ("data", "length", "pos", "sender")
+
+    def __init__(self, data: bytes, sender: str | None = None) -> None:
+        self.data = data
+        self.pos = 0
+        self.length: int | None = None  # dynamic arrays of one call share a length
+        self.sender = sender  # the caller: `to == msg.sender` is where aliasing bugs live
+
+    def byte(self) -> int:
+        if self.pos >= len(self.data):
+            return 0
+        b = self.data[self.pos]
+        self.pos += 1
+        return b
+
+    def uint(self, nbytes: int) -> int:
+        chunk = self.data[self.pos : self.pos + nbytes]
+        self.pos += nbytes
+        return int.from_bytes(chunk, "big") if chunk else 0
+
+
+@dataclass
+class Pool:
+    """Interesting values: source literals, actor and contract addresses, storage values."""
+
+    integers: list[int] = field(default_factory=lambda: [0, 1])
+    addresses: list[str] = field(default_factory=list)
+
+    def add_integers(self, values: Iterable[int]) -> None:
+        seen = set(self.integers)
+        for v in values:
+            if v >= 0 and v not in seen and len(self.integers) < MAX_POOL:
+                self.integers.append(v)
+                seen.add(v)
+
+
+def mine_literals(source: str) -> list[int]:
+    """Integer literals of Solidity source (`1e18`, `0x10`, `10**6`, `5_000`)."""
+    out: list[int] = []
+    for m in _NUMBER.finditer(source):
+        text = m.group(1).replace("_", "")
+        if text.startswith("0x"):
+            value = int(text, 16)
+        elif "e" in text:
+            base, exp = text.split("e")
+            value = int(base) * 10 ** int(exp)
+        else:
+            value = int(text)
+        if value < 1 << 256:
+            out.append(value)
+    out.extend(10 ** int(e) for e in _POWER.findall(source) if int(e) < 78)
+    return out
+
+
+_WARPS = (0, 0, 0, 1, 12, 60, 3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400)
+
+
+def draw_warp(src: ByteSource) -> int:
+    """Seconds to move time forward before a call (0 most of the time)."""
+    b = src.byte()
+    return _WARPS[b % len(_WARPS)] if b >= 128 else 0
+
+
+def draw_value(abi_type: str, src: ByteSource, pool: Pool) -> Any:
+    """A value of `abi_type` in the form eth_abi encodes (tuples as tuples, arrays as lists)."""
+    if abi_type.endswith("]"):
+        inner = abi_type[: abi_type.rindex("[")]
+        size = abi_type[abi_type.rindex("[") + 1 : -1]
+        if size:
+            n = int(size)
+        else:  # parallel arrays (`users`, `amounts`) are the common shape
+            if src.length is None:
+                src.length = src.byte() % 4
+            n = src.length
+        return [draw_value(inner, src, pool) for _ in range(n)]
+    if abi_type.startswith("("):
+        return tuple(draw_value(t, src, pool) for t in split_tuple(abi_type))
+    if abi_type == "address":
+        return draw_address(src, pool)
+    if abi_type == "bool":
+        return bool(src.byte() & 1)
+    if abi_type.startswith("uint"):
+        return draw_uint(int(abi_type[4:] or 256), src, pool)
+    if abi_type.startswith("int"):
+        bits = int(abi_type[3:] or 256)
+        raw = draw_uint(bits, src, pool)
+        return raw - (1 << bits) if raw >= 1 << (bits - 1) else raw
+    if abi_type == "string":
+        return bytes(src.byte() for _ in range(src.byte() % 8)).decode("latin-1")
+    if abi_type == "bytes":
+        return bytes(src.byte() for _ in range(src.byte() % 40))
+    if abi_type.startswith("bytes"):
+        n = int(abi_type[5:])
+        return (draw_uint(8 * n, src, pool) % (1 << (8 * n))).to_bytes(n, "big")
+    raise ValueError(f"no generator for ABI type {abi_type}")
+
+
+def draw_uint(bits: int, src: ByteSource, pool: Pool) -> int:
+    top = (1 << bits) - 1
+    mode, b = src.byte(), src.byte()
+    match mode % 6:
+        case 0 | 1:  # small numbers: counts, ids, indices
+            value = b
+        case 2 | 3:  # a mined constant, sometimes one off or scaled down
+            value = pool.integers[b % len(pool.integers)]
+            tweak = mode // 6 % 4
+            value = (value, value - 1, value + 1, value // 2)[tweak]
+        case 4:  # boundaries
+            value = (0, 1, top, top - 1, 1 << (bits - 1), 10**18, 10**6, 10**27)[b % 8]
+        case _:  # any value of the width
+            value = src.uint(min(bits // 8, 1 + b % 32))
+    return value & top
+
+
+def draw_address(src: ByteSource, pool: Pool) -> str:
+    b = src.byte()
+    if 200 <= b < 232 and src.sender is not None:
+        return src.sender
+    if b < 240 and pool.addresses:
+        return pool.addresses[b % len(pool.addresses)]
+    if b < 248:
+        return "0x" + "00" * 20
+    return f"0x{src.uint(20):040x}"

@@ -1,0 +1,257 @@
+"""The deployed world a campaign plays in: what can be called, by whom, and how a chunk of
+drawn bytes becomes one `Call`; executing a `Call` (drawn, shrunk or replayed) on the chain.
+
+Actions are the target's state-changing functions, the recipe's environment moves (oracle
+prices within their bounds, sent by their owner) and donations (a raw token transfer to the
+target). Helper contracts are not called otherwise: a mock token's public `burn` would
+break any solvency property of a correct target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
+
+from solvency.analyzers.fuzz.chain import CallResult, Chain
+from solvency.analyzers.fuzz.deploy import ArtifactLookup, Deployment, deploy, resolve_ref
+from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
+from solvency.analyzers.fuzz.recipe import Recipe, parse_int
+from solvency.analyzers.fuzz.state import to_int_address
+from solvency.analyzers.fuzz.values import (
+    ByteSource,
+    Pool,
+    draw_uint,
+    draw_value,
+    draw_warp,
+    mine_literals,
+)
+from solvency.build.artifacts import AbiEntry, CompiledContract
+from solvency.build.project import CompiledProject
+from solvency.core.counterexample import AbiValue, Call
+from solvency.core.errors import UserError
+
+CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
+TARGET_WEIGHT = 4  # target functions come up this many times as often as the other actions
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    kind: str
+    contract: str  # the name a Call carries: the target's contract name or a helper's name
+    address: str
+    entry: AbiEntry
+    sender: str | None = None  # fixed sender (environment moves); None: an actor
+    bounds: tuple[tuple[int, int], ...] = ()
+
+
+class World:
+    """A deployment plus its action table; `reset()` rewinds it to just after deployment."""
+
+    def __init__(
+        self,
+        deployment: Deployment,
+        artifacts: dict[str, CompiledContract],
+        recipe: Recipe,
+        source_literals: Sequence[int] = (),
+    ) -> None:
+        self.deployment = deployment
+        self.chain: Chain = deployment.chain
+        self.target = deployment.target
+        self.target_name = deployment.target_name
+        self.artifact = artifacts["target"]
+        self.senders = (*deployment.actors, deployment.deployer)
+        self.actor_eth = recipe.actor_eth
+        self.names = {deployment.target_name: deployment.target}
+        self.names.update((k, v) for k, v in deployment.addresses.items() if k in artifacts)
+        self.entries: dict[tuple[str, str], AbiEntry] = {}
+        for name, art in artifacts.items():
+            label = deployment.target_name if name == "target" else name
+            self.entries.update(((label, e.signature), e) for e in art.abi if e.kind == "function")
+        self.actions = self._actions(artifacts, recipe)
+        self.table = tuple(a for a in self.actions for _ in range(_weight(a)))
+        self.pool = Pool()
+        self.pool.addresses = [*self.senders, *deployment.addresses.values(), "0x" + "00" * 20]
+        self.pool.add_integers(source_literals)
+        now = self.chain.timestamp  # deadlines, expiries: shortly after the start
+        self.pool.add_integers((now, now + 3_600, now + 86_400, now + 30 * 86_400))
+        self.base_keys = KeyTracker()
+        for address in deployment.addresses.values():
+            self.base_keys.add_address(to_int_address(address))
+        for step in recipe.setup:  # keys the setup wrote under (markets, ids)
+            for raw in step.args:
+                _seed_key(self.base_keys, raw)
+        self._base_time = (self.chain.timestamp, self.chain.block_number)
+        self._base = self.chain.snapshot()
+
+    def _actions(
+        self, artifacts: dict[str, CompiledContract], recipe: Recipe
+    ) -> tuple[Action, ...]:
+        out = [
+            Action(CALL, self.target_name, self.target, e)
+            for e in self.artifact.abi
+            if e.kind == "function" and e.state_mutability in ("nonpayable", "payable")
+        ]
+        refs = dict(self.deployment.addresses)
+        for move in recipe.environment:
+            art = artifacts.get(move.to.removeprefix("@"))
+            entry = art.function(move.function) if art else None
+            if art is None or entry is None:
+                raise UserError(f"environment move {move.to}.{move.function}: no such function")
+            label = move.to.removeprefix("@")
+            address = resolve_ref(move.to, refs)
+            sender = resolve_ref(move.sender, refs)
+            bounds = tuple((_bound(lo, refs), _bound(hi, refs)) for lo, hi in move.bounds)
+            out.append(Action(ENVIRONMENT, label, address, entry, sender, bounds))
+        for name, art in artifacts.items():
+            transfer = art.function("transfer(address,uint256)")
+            if name != "target" and transfer is not None:
+                out.append(Action(DONATION, name, self.names[name], transfer))
+        if not out:
+            raise UserError(f"{self.target_name} has no state-changing function to fuzz")
+        return tuple(out)
+
+    def reset(self) -> None:
+        """Back to the state right after deployment (and a fresh snapshot of it)."""
+        self.chain.revert(self._base)
+        self.chain.timestamp, self.chain.block_number = self._base_time
+        self.chain.warp(0)
+        self._base = self.chain.snapshot()
+
+    # ── drawing ──────────────────────────────────────────────────────────────────────────
+
+    def decode(self, chunk: bytes) -> Call | None:
+        """One call from a chunk of drawn bytes; None when the chunk says "no call"."""
+        src = ByteSource(chunk)
+        pick = src.byte()
+        if pick == 0:
+            return None
+        action = self.table[pick % len(self.table)]
+        warp = draw_warp(src)
+        sender = action.sender or self.senders[src.byte() % len(self.senders)]
+        src.sender = sender
+        types = [p.canonical for p in action.entry.inputs]
+        if action.kind == ENVIRONMENT:
+            args: list[Any] = [
+                _thawed(t, lo + draw_uint(256, src, self.pool) % (hi - lo + 1))
+                for t, (lo, hi) in zip(types, action.bounds, strict=False)
+            ]
+            args += [draw_value(t, src, self.pool) for t in types[len(args) :]]
+        elif action.kind == DONATION:
+            args = [self.target, draw_uint(256, src, self.pool) % (10**24 + 1)]
+        else:
+            args = [draw_value(t, src, self.pool) for t in types]
+        value = 0
+        if action.entry.state_mutability == "payable":
+            value = draw_uint(256, src, self.pool)
+            if value > self.actor_eth:
+                value %= self.actor_eth // 10 + 1
+        return Call(
+            contract=action.contract,
+            function=action.entry.signature,
+            args=tuple(_frozen(a) for a in args),
+            sender=sender,
+            value=value,
+            timestamp=self.chain.timestamp + warp,
+            block_number=self.chain.block_number + (1 + warp // 12 if warp else 0),
+        )
+
+    # ── executing ────────────────────────────────────────────────────────────────────────
+
+    def entry(self, call: Call) -> AbiEntry:
+        found = self.entries.get((call.contract, call.function))
+        if found is None:
+            raise UserError(
+                f"cannot replay {call.contract}.{call.function}: no such contract function",
+                hint="contracts: " + ", ".join(sorted(self.names)),
+            )
+        return found
+
+    def address(self, contract: str) -> str:
+        if contract in self.names:
+            return self.names[contract]
+        if contract.startswith("0x") and len(contract) == 42:
+            return contract
+        raise UserError(f"unknown contract {contract} in a call to replay")
+
+    def execute(self, call: Call) -> CallResult:
+        """Run one call at its timestamp and block number (when it carries them)."""
+        chain = self.chain
+        if call.timestamp is not None or call.block_number is not None:
+            chain.timestamp = call.timestamp if call.timestamp is not None else chain.timestamp
+            chain.block_number = call.block_number or chain.block_number
+            chain.warp(0)
+        entry = self.entry(call)
+        args = [_thawed(p.canonical, a) for p, a in zip(entry.inputs, call.args, strict=True)]
+        return chain.call(call.sender, self.address(call.contract), entry, args, call.value)
+
+    def track(self, keys: KeyTracker, call: Call, result: CallResult) -> tuple[Any, ...]:
+        """Record the call's keys (sender, arguments, results); the decoded results."""
+        keys.add_address(to_int_address(call.sender))
+        entry = self.entry(call)
+        for p, a in zip(entry.inputs, call.args, strict=True):
+            keys.add_abi_value(p.canonical, _thawed(p.canonical, a))
+        if not result.success or not entry.outputs:
+            return ()
+        types = [p.canonical for p in entry.outputs]
+        try:
+            out = tuple(abi_decode(types, result.output))
+        except (DecodingError, ValueError, OverflowError):
+            return ()
+        for t, v in zip(types, out, strict=True):
+            keys.add_abi_value(t, v)
+        return out
+
+
+def _seed_key(keys: KeyTracker, raw: object) -> None:
+    if isinstance(raw, list):
+        for item in raw:
+            _seed_key(keys, item)
+    elif isinstance(raw, int | str) and not isinstance(raw, bool):
+        try:
+            keys.add_integer(parse_int(raw))
+        except ValueError:
+            return
+
+
+def _bound(raw: int | str, refs: dict[str, str]) -> int:
+    return int(resolve_ref(raw, refs), 16) if isinstance(raw, str) else raw
+
+
+def _weight(action: Action) -> int:
+    return TARGET_WEIGHT if action.kind == CALL else 1
+
+
+def _frozen(value: Any) -> AbiValue:
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    result: AbiValue = value
+    return result
+
+
+def _thawed(abi_type: str, value: Any) -> Any:
+    """A Call argument as eth_abi wants it (arrays as lists, addresses as strings)."""
+    if abi_type.endswith("]"):
+        inner = abi_type[: abi_type.rindex("[")]
+        return [_thawed(inner, v) for v in value]
+    if abi_type.startswith("("):
+        return tuple(_thawed(t, v) for t, v in zip(split_tuple(abi_type), value, strict=True))
+    if abi_type == "address" and isinstance(value, int):
+        return f"0x{value:040x}"
+    if abi_type.startswith("bytes") and isinstance(value, str):
+        return bytes.fromhex(value.removeprefix("0x"))
+    return value
+
+
+def build_world(
+    project: CompiledProject, contract: str, recipe: Recipe, lookup: ArtifactLookup
+) -> World:
+    """Deploy per the recipe (a fresh chain) and wrap the result as a World."""
+    deployment = deploy(project, contract, recipe, lookup)
+    artifacts = {h.name: lookup(h.file, h.contract) for h in recipe.helpers}
+    artifacts["target"] = project.contract(contract)
+    source = project.source_text(artifacts["target"].source_unit) or ""
+    return World(deployment, artifacts, recipe, mine_literals(source))
