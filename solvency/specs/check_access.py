@@ -297,7 +297,7 @@ class AccessChecker(ABC):
         if d is None:
             return poison(span)
         decl = self.env.defs[n]
-        if bare and decl.params is not None:
+        if bare and decl.params:  # `def f() -> T` may be read as `f` too
             self.env.diags.error(f"`{n}` needs arguments", span, f"write {n}(…)")
             return poison(span)
         if len(args) != len(d.params):

@@ -95,7 +95,7 @@ def _check_never_crashes(text: str) -> None:
 
 
 @settings(
-    max_examples=3000,
+    max_examples=2000,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -87,6 +87,14 @@ EXPRESSIONS = [
     ("(a) && (b)", b(BinOp.AND, N("a"), N("b"))),
     ("a && (forall address u: b)",
      b(BinOp.AND, N("a"), ast.Quantifier(True, T("address"), "u", N("b")))),
+    # a binder may close an operator chain unparenthesized, its body extending to the right
+    ("a => exists address u: b && c",
+     b(BinOp.IMPLIES, N("a"),
+       ast.Quantifier(False, T("address"), "u", b(BinOp.AND, N("b"), N("c"))))),
+    ("a && b || let v = 1 in v > 0",
+     b(BinOp.OR, b(BinOp.AND, N("a"), N("b")), ast.Let("v", num(1), b(BinOp.GT, N("v"), num(0))))),
+    ("a <=> forall address u: b",
+     b(BinOp.IFF, N("a"), ast.Quantifier(True, T("address"), "u", N("b")))),
 ]  # fmt: skip
 
 
