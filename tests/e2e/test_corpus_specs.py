@@ -3,7 +3,9 @@
 Each family is compiled once per compiler era (solc-js) and analysed once by Slither; every
 variant's contract is then bound to the family's spec. The names a spec states must be the
 ground truth's (expected.toml), so engine results can be matched to it. On the correct
-variants, freshly deployed on pyrevm from deploy.toml, every invariant must hold.
+variants, freshly deployed on pyrevm from deploy.toml, every invariant must hold, and seeded
+concrete calls must not break any rule; on the bugged variants, only the properties their
+manifest entry lists may break.
 """
 
 from __future__ import annotations
