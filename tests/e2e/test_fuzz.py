@@ -8,8 +8,6 @@ seeds are fixed, so the runs repeat exactly.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,12 +20,12 @@ from solvency.analyzers.fuzz.recipe import load_recipe
 from solvency.analyzers.fuzz.results import FuzzOutcome
 from solvency.analyzers.fuzz.store import CounterexampleStore, dump
 from solvency.build import BuildOptions
+from solvency.cli import main
 from solvency.core.counterexample import Call, Counterexample
 from solvency.core.properties import Status
 from solvency.ir import analyse
 from solvency.specs.api import check_spec
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 ESCROW = load_family(CORPORA / "eth_escrow" / "expected.toml")
 
 
@@ -129,52 +127,58 @@ def test_prover_style_counterexample_replays_and_is_confirmed(builder: Builder) 
     assert result.reverted == ()
 
 
-def test_cli_fuzz_json_and_replay(tmp_path: Path, builder: Builder) -> None:
+def test_cli_fuzz_json_and_replay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], solcjs_cache: Path
+) -> None:
     target = CORPORA / "eth_escrow" / "EthEscrow_total_release.sol"
     spec = CORPORA / "eth_escrow" / "EthEscrow.spec"
-    base = [sys.executable, str(ROOT / "cli.py"), "fuzz", str(target), "--spec", str(spec)]
-    run = subprocess.run(
-        [
-            *base,
-            "--budget",
-            "1500",
-            "--seed",
-            "1",
-            "--format",
-            "json",
-            "--db",
-            str(tmp_path / "db"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 1, run.stderr
-    data = json.loads(run.stdout)
+    base = ["fuzz", str(target), "--spec", str(spec)]
+    db = tmp_path / "db"
+    code = main([*base, "--budget", "800", "--seed", "1", "--format", "json", "--db", str(db)])
+    out = capsys.readouterr()
+    assert code == 1, out.err
+    data = json.loads(out.out)
     status = {p["name"]: p["status"] for p in data["properties"]}
     assert status["totals_match"] == "violated"
-    assert data["stats"]["calls"] >= 1500
+    assert "proved" not in status.values()
+    assert data["stats"]["calls"] >= 800
     assert data["stats"]["calls_per_second"] > 0
-    stored = list((tmp_path / "db" / "counterexamples" / "EthEscrow").glob("totals_match-*.json"))
+    stored = sorted((db / "counterexamples" / "EthEscrow").glob("totals_match-*.json"))
     assert stored
 
-    replayed = subprocess.run(
-        [*base, "--replay", str(stored[0])],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-        check=False,
-    )
-    assert replayed.returncode == 1, replayed.stderr
-    assert "replay of totals_match: CONFIRMED" in replayed.stdout
+    assert main([*base, "--replay", str(stored[0])]) == 1
+    assert "replay of totals_match: CONFIRMED" in capsys.readouterr().out
 
     harmless = tmp_path / "harmless.json"
     harmless.write_text(dump(Counterexample("totals_match", ())))
-    clean = subprocess.run(
-        [*base, "--replay", str(harmless)], capture_output=True, text=True, timeout=600, check=False
-    )
-    assert clean.returncode == 0, clean.stderr
-    assert "NOT REPRODUCED" in clean.stdout
+    assert main([*base, "--replay", str(harmless)]) == 0
+    assert "NOT REPRODUCED" in capsys.readouterr().out
+
+
+def test_cli_rejects_a_bad_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    target = CORPORA / "eth_escrow" / "EthEscrow.sol"
+    spec = CORPORA / "eth_escrow" / "EthEscrow.spec"
+    assert main(["fuzz", str(target), "--spec", str(spec), "--budget", "soon"]) == 2
+    assert "--budget" in capsys.readouterr().err
+
+
+CDP = load_family(CORPORA / "cdp_engine" / "expected.toml")
+
+
+def test_cdp_engine_correct_holds(builder: Builder) -> None:
+    status = _status(_fuzz(_prepare(builder, CDP, "correct"), 400))
+    assert status["owner_only_params"] is Status.HELD
+    assert status["totals_match"] is Status.HELD
+    assert status["debt_equation"] is Status.HELD
+    assert Status.VIOLATED not in status.values()
+
+
+def test_cdp_engine_open_setter_is_caught_and_replays(builder: Builder) -> None:
+    prepared = _prepare(builder, CDP, "open_setter")
+    outcome = _fuzz(prepared, 400)
+    result = next(r for r in outcome.results if r.name == "owner_only_params")
+    assert result.status is Status.VIOLATED
+    cex = result.counterexample
+    assert cex is not None and len(cex.calls) == 1
+    assert cex.calls[0].function.startswith("setLiquidationRatio(")
+    assert replay(prepared, cex).counterexample.confirmed
