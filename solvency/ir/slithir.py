@@ -77,6 +77,12 @@ def callees(function: Any) -> list[Any]:
     return found
 
 
+def direct_callees(node: Any) -> list[Any]:
+    """Functions the node calls internally or through a library, one level deep."""
+    found = [c.function for c in node.internal_calls + node.library_calls]
+    return [f for f in found if isinstance(f, Function)]
+
+
 def node_callees(node: Any) -> list[Any]:
     """Functions an IR node calls internally (library calls included), and their callees."""
     direct = [c.function for c in node.internal_calls + node.library_calls]
@@ -97,9 +103,10 @@ def is_state_variable(var: Any) -> bool:
 
 
 def is_constant(var: Any) -> bool:
-    return isinstance(var, Constant) or (
-        isinstance(var, StateVariable) and bool(var.is_constant or var.is_immutable)
-    )
+    """A literal, or a constant/immutable variable (state or file-level)."""
+    if isinstance(var, Constant):
+        return True
+    return bool(getattr(var, "is_constant", False) or getattr(var, "is_immutable", False))
 
 
 def is_mapping_or_array(var: Any) -> bool:

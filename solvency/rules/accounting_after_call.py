@@ -11,6 +11,7 @@ from solvency.ir.slithir import (
     after,
     analysable,
     callees,
+    dominates,
     entry_points,
     has_modifier,
     int_bits,
@@ -79,10 +80,12 @@ class AccountingAfterCall(SolvencyDetector):
 
     def _in(self, function: Any) -> Iterator[Hit]:
         for call in sorted(filter(_calls_out, function.nodes), key=line_of):
+            # A write that also runs before the call in the same loop iteration is
+            # effects-then-interaction per iteration: only the loop's next turn reaches it.
             writes = [
                 (line_of(n), n, [v for v in state_written(n) if is_accounting(v)])
                 for n in after(call)
-                if n is not call
+                if n is not call and not dominates(n, call)
             ]
             hits = sorted((w for w in writes if w[2]), key=lambda w: w[0])
             if hits:

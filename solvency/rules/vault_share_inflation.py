@@ -11,10 +11,10 @@ from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
     analysable,
     binaries,
+    direct_callees,
     expression_text,
     is_constant,
     name_matches,
-    node_callees,
 )
 
 _SELF_BALANCE = re.compile(r"balanceOf\(address\(this\)\)")
@@ -27,9 +27,10 @@ def _self_balance(function: Any) -> bool:
 
 
 def _reads_supply(node: Any) -> bool:
+    """Reads totalSupply itself, not through a helper (the helper is analysed on its own)."""
     return (
         any(name_matches(v, _SUPPLY) for v in node.state_variables_read)
-        or any(name_matches(f, _SUPPLY) for f in node_callees(node))
+        or any(name_matches(f, _SUPPLY) for f in direct_callees(node))
         or any(
             str(getattr(op, "function_name", "")) == "totalSupply" for op in node.high_level_calls
         )
@@ -81,12 +82,12 @@ class VaultShareInflation(SolvencyDetector):
                 n
                 for n in function.nodes
                 if (
-                    any(c in balance_fns for c in node_callees(n))
+                    any(c in balance_fns for c in direct_callees(n))
                     or _SELF_BALANCE.search(expression_text(n))
                 )
                 and (
                     any(binaries(n, "DIVISION"))
-                    or any(name_matches(c, _MULDIV) for c in node_callees(n))
+                    or any(name_matches(c, _MULDIV) for c in direct_callees(n))
                 )
             ]
             if nodes and not _has_offset(function):
