@@ -8,10 +8,8 @@ from typing import Any
 from solvency.core.findings import Confidence, Severity
 from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
-    after,
     analysable,
     callees,
-    dominates,
     entry_points,
     has_modifier,
     int_bits,
@@ -22,6 +20,10 @@ from solvency.ir.slithir import (
     node_callees,
     state_written,
     untrusted_call,
+)
+from solvency.ir.slithir_flow import (
+    after,
+    dominates,
 )
 from solvency.rules._vocab import ACCOUNTING, CONTROL_TRANSFER, REENTRANCY_GUARD
 

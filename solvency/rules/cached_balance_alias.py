@@ -11,11 +11,13 @@ from solvency.ir.slithir import (
     analysable,
     assignments,
     binaries,
-    depends,
     is_reference,
     line_of,
     ops,
     storage_paths,
+)
+from solvency.ir.slithir_flow import (
+    depends,
 )
 
 Path = tuple[Any, tuple[str, ...]]

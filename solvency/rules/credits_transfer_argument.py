@@ -10,7 +10,6 @@ from solvency.core.findings import Confidence, Severity
 from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
     call_name,
-    depends,
     entry_points,
     expression_text,
     external_calls,
@@ -19,6 +18,9 @@ from solvency.ir.slithir import (
     low_level_calls,
     name_matches,
     node_callees,
+)
+from solvency.ir.slithir_flow import (
+    depends,
     reads,
 )
 from solvency.rules.accounting_after_call import is_accounting

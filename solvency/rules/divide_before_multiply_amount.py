@@ -7,7 +7,12 @@ from typing import Any
 
 from solvency.core.findings import Confidence, Severity
 from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
-from solvency.ir.slithir import analysable, binaries, copies, expression_text
+from solvency.ir.slithir import (
+    analysable,
+    binaries,
+    copies,
+    expression_text,
+)
 from solvency.rules._vocab import AMOUNT_OR_PRICE
 
 

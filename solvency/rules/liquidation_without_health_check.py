@@ -9,12 +9,14 @@ from solvency.core.findings import Confidence, Severity
 from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
     callees,
-    depends,
     entry_points,
     expression_text,
-    is_condition,
     name_matches,
     ops,
+)
+from solvency.ir.slithir_flow import (
+    depends,
+    is_condition,
     reads,
 )
 from solvency.rules._vocab import HEALTH_CHECK, LIQUIDATION

@@ -10,9 +10,7 @@ from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
     analysable,
     callees,
-    dominates,
     entry_points,
-    inputs_read,
     int_bits,
     is_constant,
     is_mapping_or_array,
@@ -20,6 +18,10 @@ from solvency.ir.slithir import (
     name_matches,
     node_callees,
     state_written,
+)
+from solvency.ir.slithir_flow import (
+    dominates,
+    inputs_read,
     writes_timestamp,
 )
 from solvency.rules._vocab import ACCRUAL

@@ -7,7 +7,15 @@ from typing import Any
 
 from solvency.core.findings import Confidence, Severity
 from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
-from solvency.ir.slithir import MSG_VALUE, analysable, line_of, loop_nodes, node_callees
+from solvency.ir.slithir import (
+    MSG_VALUE,
+    analysable,
+    line_of,
+    node_callees,
+)
+from solvency.ir.slithir_flow import (
+    loop_nodes,
+)
 
 
 def _reads_value(node: Any) -> bool:

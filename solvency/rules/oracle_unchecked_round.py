@@ -10,11 +10,13 @@ from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
     analysable,
     call_name,
-    depends,
     external_calls,
+    unpacked,
+)
+from solvency.ir.slithir_flow import (
+    depends,
     is_condition,
     reads,
-    unpacked,
 )
 
 _ANSWER, _UPDATED_AT = 1, 3

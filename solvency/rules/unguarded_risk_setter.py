@@ -11,14 +11,16 @@ from solvency.ir.detector_base import Hit, RuleMeta, SolvencyDetector
 from solvency.ir.slithir import (
     analysable,
     callees,
-    depends,
     entry_points,
     internal_call_ops,
     is_constant,
     is_mapping_or_array,
     name_matches,
-    value_writes,
     written_fields,
+)
+from solvency.ir.slithir_flow import (
+    depends,
+    value_writes,
 )
 from solvency.rules._vocab import ACCOUNTING, RISK_LOGIC, RISK_PARAMETER
 
