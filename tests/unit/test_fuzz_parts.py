@@ -91,6 +91,17 @@ def test_fast_encoding_matches_eth_abi() -> None:
     assert encode_args(("uint256[]",), [[1, 2]]) == encode(["uint256[]"], [[1, 2]])
 
 
+@given(
+    a=st.lists(st.integers(0, 2**256 - 1), max_size=4),
+    b=st.integers(-(2**127), 2**127 - 1),
+    c=st.lists(st.booleans(), max_size=3),
+)
+def test_fast_encoding_of_arrays_matches_eth_abi(a: list[int], b: int, c: list[bool]) -> None:
+    types = ("uint256[]", "int128", "bool[]", "address")
+    args = [a, b, c, "0x" + "cd" * 20]
+    assert encode_args(types, args) == encode(list(types), args)
+
+
 def test_split_tuple_respects_nesting() -> None:
     assert split_tuple("(uint256,(address,bool)[],bytes32)") == [
         "uint256",

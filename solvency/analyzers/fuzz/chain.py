@@ -10,7 +10,6 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
-from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 from pyrevm import EVM, BlockEnv
 
@@ -40,22 +39,43 @@ def selector(signature: str) -> bytes:
 
 
 def encode_args(types: tuple[str, ...], args: Sequence[Any]) -> bytes:
-    """ABI-encode; head-only types by hand (eth_abi's generic path costs more than revm)."""
-    words: list[bytes] = []
+    """ABI-encode; static values and arrays of them by hand (eth_abi's generic path costs
+    more than revm's execution of the call), anything else through eth_abi."""
+    heads: list[bytes] = []
+    tails: list[bytes] = []
+    size = 32 * len(types)
     for t, v in zip(types, args, strict=True):
-        if t == "address":
-            words.append(bytes(12) + bytes.fromhex(v[2:]) if isinstance(v, str) else b"")
-        elif t == "bool":
-            words.append((1 if v else 0).to_bytes(32, "big"))
-        elif t.startswith("uint") and t[4:].isdigit() and isinstance(v, int) and v >= 0:
-            words.append(v.to_bytes(32, "big"))
-        elif t.startswith("int") and t[3:].isdigit() and isinstance(v, int):
-            words.append((v % (1 << 256)).to_bytes(32, "big"))
-        else:
+        if t.endswith("[]") and "(" not in t and t.count("[") == 1:
+            words = [_word(t[:-2], item) for item in v]
+            if any(w is None for w in words):
+                return abi_encode(list(types), list(args))
+            heads.append((size + sum(len(x) for x in tails)).to_bytes(32, "big"))
+            tails.append(len(words).to_bytes(32, "big") + b"".join(w for w in words if w))
+            continue
+        word = _word(t, v)
+        if word is None:
             return abi_encode(list(types), list(args))
-        if len(words[-1]) != 32:
-            return abi_encode(list(types), list(args))
-    return b"".join(words)
+        heads.append(word)
+    return b"".join(heads) + b"".join(tails)
+
+
+def _word(t: str, v: Any) -> bytes | None:
+    """One static value as its 32-byte word; None for anything else."""
+    if t == "address" and isinstance(v, str) and len(v) == 42:
+        return bytes(12) + bytes.fromhex(v[2:])
+    if t == "bool":
+        return (1 if v else 0).to_bytes(32, "big")
+    if isinstance(v, bool) or not isinstance(v, int):
+        return None
+    if t.startswith("uint") and t[4:].isdigit() and 0 <= v < 1 << int(t[4:]):
+        return v.to_bytes(32, "big")
+    if (
+        t.startswith("int")
+        and t[3:].isdigit()
+        and -(1 << (int(t[3:]) - 1)) <= v < 1 << (int(t[3:]) - 1)
+    ):
+        return (v % (1 << 256)).to_bytes(32, "big")
+    return None
 
 
 class Chain:
@@ -152,12 +172,10 @@ def decode_failure(text: str) -> CallResult:
     if output.startswith(_PANIC_SELECTOR) and len(output) >= 36:
         code = int.from_bytes(output[4:36], "big")
         return CallResult(False, output, f"Panic(0x{code:02x})", panic_code=code)
-    if output.startswith(_ERROR_SELECTOR):
-        try:
-            (reason,) = abi_decode(["string"], output[4:])
-            return CallResult(False, output, str(reason))
-        except (DecodingError, ValueError):
-            pass
+    if output.startswith(_ERROR_SELECTOR) and len(output) >= 68:
+        n = int.from_bytes(output[36:68], "big")  # Error(string): offset, length, bytes
+        if 68 + n <= len(output):
+            return CallResult(False, output, output[68 : 68 + n].decode("utf-8", "replace"))
     if match is None:
         return CallResult(False, b"", text.split("{", 1)[0].strip() or text[:200])
     return CallResult(False, output, f"revert 0x{output.hex()}" if output else "revert")

@@ -73,6 +73,7 @@ class Runner:
         self.kinds.update((i.name, PropertyKind.INVARIANT) for i in self.invariants)
         for r in self.rules:
             self.kinds[r.name] = PropertyKind.SATISFY if r.rule.satisfy else PropertyKind.RULE
+        self.needs_keys = bool(self.invariants or self.rules)  # only checks read the keys
         self.errors: dict[str, str] = {}  # property → why it cannot be evaluated
         self.checked: Counter[str] = Counter()  # property → calls it was checked around
         self.witnessed: dict[str, int] = {}  # satisfy → calls until its first witness
@@ -134,7 +135,8 @@ class Runner:
     def step(self, call: Call, active: set[str], index: int) -> list[Breach]:
         world = self.world
         is_target = call.contract == world.target_name
-        self._track_args(call)
+        if self.needs_keys:
+            self._track_args(call)
         env = self._env(call)
         pending = _Pending(OldState(self.live), [])
         facts = CallFacts(call.function, self._spec_args(call), env, False, ())
@@ -149,8 +151,8 @@ class Runner:
         result = world.execute(call)
         self.live.changed()
         self._count(call, result)
-        outs = world.track(self.keys, call, result)
-        if result.success:
+        outs = world.track(self.keys, call, result) if self.needs_keys else ()
+        if result.success and self.needs_keys:
             self.keys.settle(self.live.storage_word)
         breaches: list[Breach] = []
         if ASSERT in active and _is_assert(result):

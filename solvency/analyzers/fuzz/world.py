@@ -16,7 +16,7 @@ from typing import Any
 from eth_abi.abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
 
-from solvency.analyzers.fuzz.chain import CallResult, Chain
+from solvency.analyzers.fuzz.chain import CallResult, Chain, encode_args, selector
 from solvency.analyzers.fuzz.deploy import ArtifactLookup, Deployment, deploy, resolve_ref
 from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
 from solvency.analyzers.fuzz.recipe import Recipe, parse_int
@@ -71,6 +71,7 @@ class World:
         for name, art in artifacts.items():
             label = deployment.target_name if name == "target" else name
             self.entries.update(((label, e.signature), e) for e in art.abi if e.kind == "function")
+        self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
         self.actions = self._actions(artifacts, recipe)
         self.table = tuple(a for a in self.actions for _ in range(_weight(a)))
         self.pool = Pool()
@@ -180,13 +181,24 @@ class World:
     def execute(self, call: Call) -> CallResult:
         """Run one call at its timestamp and block number (when it carries them)."""
         chain = self.chain
-        if call.timestamp is not None or call.block_number is not None:
-            chain.timestamp = call.timestamp if call.timestamp is not None else chain.timestamp
-            chain.block_number = call.block_number or chain.block_number
+        stamp = call.timestamp if call.timestamp is not None else chain.timestamp
+        number = call.block_number or chain.block_number
+        if (stamp, number) != (chain.timestamp, chain.block_number):
+            chain.timestamp, chain.block_number = stamp, number
             chain.warp(0)
-        entry = self.entry(call)
-        args = [_thawed(p.canonical, a) for p, a in zip(entry.inputs, call.args, strict=True)]
-        return chain.call(call.sender, self.address(call.contract), entry, args, call.value)
+        head, types = self._encoding(call)
+        args = [_thawed(t, a) for t, a in zip(types, call.args, strict=True)]
+        data = head + encode_args(types, args)
+        return chain.raw_call(call.sender, self.address(call.contract), data, call.value)
+
+    def _encoding(self, call: Call) -> tuple[bytes, tuple[str, ...]]:
+        key = (call.contract, call.function)
+        found = self._encodings.get(key)
+        if found is None:
+            entry = self.entry(call)
+            types = tuple(p.canonical for p in entry.inputs)
+            found = self._encodings[key] = (selector(entry.signature), types)
+        return found
 
     def track(self, keys: KeyTracker, call: Call, result: CallResult) -> tuple[Any, ...]:
         """Record the call's keys (sender, arguments, results); the decoded results."""
