@@ -16,6 +16,8 @@ from solvency.specs.check_stmt import StmtChecker
 from solvency.specs.diagnostics import Diagnostics, did_you_mean
 from solvency.specs.fold import fold
 from solvency.specs.loader import LoadedSpec
+from solvency.specs.printer import decl as print_decl
+from solvency.specs.printer import type_expr
 from solvency.specs.scope import Ctx, SpecEnv, is_poison
 from solvency.specs.types import ADDRESS, BOOL, MATHINT, SType, fits, from_ir, parse_type_name
 
@@ -58,6 +60,8 @@ class SpecChecker(StmtChecker):
     def collect_defs(self, members: list[ast.Decl]) -> None:
         for d in [*self.loaded.defs, *(m for m in members if isinstance(m, ast.Def))]:
             prev = self.env.defs.get(d.name)
+            if prev is not None and (prev.body is None) != (d.body is None):
+                self.check_supplies(prev, d)
             if prev is not None and prev.body is not None and d.body is not None:
                 self.env.diags.error(
                     f"`{d.name}` is already defined at {prev.span.file}:{prev.span.line}", d.span
@@ -71,6 +75,23 @@ class SpecChecker(StmtChecker):
                     d.span,
                     f"add `def {d.name}… = …;` to spec {self.env.contract.name}",
                 )
+
+    def check_supplies(self, a: ast.Def, b: ast.Def) -> None:
+        """A group's abstract def and the spec's definition must have one signature."""
+        abstract, given = (a, b) if a.body is None else (b, a)
+
+        def sig(d: ast.Def) -> tuple[tuple[str, ...], str | None]:
+            params = tuple(type_expr(p.type) for p in d.params or ())
+            return params, None if d.returns is None else type_expr(d.returns)
+
+        (want_ps, want_r), (got_ps, got_r) = sig(abstract), sig(given)
+        if want_ps != got_ps or (want_r is not None and got_r is not None and want_r != got_r):
+            self.env.diags.error(
+                f"`{given.name}` does not match its declaration "
+                f"({abstract.span.file}:{abstract.span.line})",
+                given.span,
+                "declared as `" + print_decl(abstract)[0].strip() + "`",
+            )
 
     def ghost(self, g: ast.Ghost) -> None:
         keys: list[SType] = []
@@ -100,9 +121,7 @@ class SpecChecker(StmtChecker):
         recv = self.env.state_var(i.receiver)
         if recv is None or _stype_of(recv) != ADDRESS:
             what = "is not an address state variable" if recv else "is not a state variable"
-            addrs = [
-                v.name for v in self.env.contract.state_variables if _stype_of(v) == ADDRESS
-            ]
+            addrs = [v.name for v in self.env.contract.state_variables if _stype_of(v) == ADDRESS]
             hint = (None if recv else did_you_mean(i.receiver, addrs)) or (
                 "address state variables: " + ", ".join(addrs) if addrs else None
             )

@@ -141,6 +141,10 @@ INVALID = [
     ("def f(uint256 x) -> uint256 = x; invariant a: f == 0;", "`f` needs arguments", "f ==",
      "f(…)"),
     ("def abstractOne() -> uint256;", "declared without a body", "def", "add `def abstractOne"),
+    ("def f(address u) -> bool; def f(uint256 u) -> bool = u > 0;",
+     "`f` does not match its declaration (t.spec:2)", "def f(uint256", "def f(address u) -> bool;"),
+    ("def f(address u) -> mathint = 1; def f(address u) -> bool;",
+     "`f` does not match its declaration", "def f(address u) -> mathint", None),
     ("invariant a: true; invariant a: false;", "a property named `a` already exists",
      "invariant a: false", None),
 ]  # fmt: skip
