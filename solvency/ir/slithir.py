@@ -1,6 +1,7 @@
 """Small queries over Slither's declarations and SlithIR that Solvency's rules share.
 
-The rules never import slither: every isinstance test on a SlithIR class lives here.
+The rules never import slither: every isinstance test on a SlithIR class lives here or in
+slithir_flow.py (control and data flow).
 Slither objects are passed around as `Any` (Slither ships no type information).
 """
 

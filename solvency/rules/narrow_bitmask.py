@@ -15,12 +15,12 @@ from solvency.ir.slithir import (
     copies,
     int_bits,
     is_constant,
-    is_state_variable,
     name_matches,
 )
 
 _BITMAP = re.compile(r"mask|bitmap|flags|bits|enabled|config", re.IGNORECASE)
 _NARROW = 128
+_MESSAGE = "tests a bit chosen at run time in a bitmap narrowed to a small type"
 
 
 class NarrowBitmask(SolvencyDetector):
@@ -71,14 +71,23 @@ class NarrowBitmask(SolvencyDetector):
                     if src in narrow and dst not in narrow:
                         narrow[dst] = narrow[src]
                         changed = True
+        # A bit picked by a run-time index: `x & (1 << i)` or `x >> i`. Masks with constants
+        # (timestamps packed in uint48, a decimals byte) are not bitmap tests.
+        dynamic_bits = {
+            op.lvalue
+            for node in function.nodes
+            for op in binaries(node, "LEFT_SHIFT", "RIGHT_SHIFT")
+            if not is_constant(op.variable_right)
+        }
         for node in function.nodes:
-            for op in binaries(node, "AND", "OR", "CARET", "LEFT_SHIFT", "RIGHT_SHIFT"):
+            for op in binaries(node, "LEFT_SHIFT", "RIGHT_SHIFT"):
+                if op.variable_left in narrow and op.lvalue in dynamic_bits:
+                    return Hit(function, narrow[op.variable_left], _MESSAGE)
+            for op in binaries(node, "AND", "OR", "CARET"):
                 for mine, other in (
                     (op.variable_left, op.variable_right),
                     (op.variable_right, op.variable_left),
                 ):
-                    if mine in narrow and not is_constant(other) and not is_state_variable(other):
-                        return Hit(
-                            function, narrow[mine], "masks a bitmap narrowed to a small type"
-                        )
+                    if mine in narrow and other in dynamic_bits:
+                        return Hit(function, narrow[mine], _MESSAGE)
         return None
