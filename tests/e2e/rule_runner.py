@@ -19,7 +19,7 @@ from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
 
 from solvency.analyzers.fuzz.chain import CallFailedError, address_of, selector
-from solvency.analyzers.fuzz.deploy import Deployment, resolve_ref
+from solvency.analyzers.fuzz.deploy import Deployment, coerce, resolve_ref
 from solvency.analyzers.fuzz.recipe import EnvironmentMove
 from solvency.build import CompiledContract
 from solvency.build.artifacts import AbiParam
@@ -30,6 +30,8 @@ from solvency.specs.types import Kind, SType
 from tests.e2e.chain_state import ChainState, from_abi, signature_types, to_abi
 
 AMOUNTS = (0, 1, 10**6, 10**18, 5 * 10**20)
+# (to, signature, arguments, sender), references and numbers as in deploy.toml
+Step = tuple[str, str, tuple[Any, ...], str]
 ETH_VALUES = (0, 10**17)
 
 
@@ -126,6 +128,24 @@ class RuleRunner:
             assert ok[0] == ok[1], "the two deployments diverged"
             done += ok[0]
         return done
+
+    def prelude(self, steps: Sequence[Step]) -> list[str]:
+        """Fixed calls on both chains (recipe-style values: "@actor1", "1e21"), to reach
+        states random calls rarely reach (an unhealthy position); the calls that reverted."""
+        refs = dict(self.post.d.addresses)
+        failed: list[str] = []
+        for to, signature, raw_args, sender in steps:
+            params = [AbiParam("", t) for t in signature_types(signature)]
+            values = [coerce(p, a, refs) for p, a in zip(params, raw_args, strict=True)]
+            data = selector(signature) + abi_encode([p.type for p in params], values)
+            ok = [
+                d.chain.raw_call(resolve_ref(sender, refs), resolve_ref(to, refs), data).success
+                for d in (self.pre.d, self.post.d)
+            ]
+            assert ok[0] == ok[1], "the two deployments diverged"
+            if not ok[0]:
+                failed.append(signature)
+        return failed
 
     def move(self, m: EnvironmentMove) -> None:
         """One of the recipe's environment moves (a price, a round's timestamp …) on both."""
