@@ -161,6 +161,13 @@ class RuleCheck:
         self.call = rule.body[index] if calls else None
         self.before = rule.body[:index]
         self.after = rule.body[index + 1 :]
+        # Evaluated in the pre-call state: old() operands and revert conditions.
+        self._pre_reads: list[typed.TExpr] = []
+        for stmt in self.after:
+            if isinstance(stmt, typed.Reverts):
+                self._pre_reads.append(stmt.cond)
+            else:
+                self._pre_reads.extend(o.operand for o in _olds(stmt))
 
     def applies(self, signature: str) -> bool:
         call = self.call
@@ -207,13 +214,11 @@ class RuleCheck:
         frame = ConcreteFrame(state=old, env=facts.env, bindings=bound)
         old.recording = True
         try:
-            for stmt in self.after:
-                roots = [stmt.cond] if isinstance(stmt, typed.Reverts) else _olds(stmt)
-                for node in roots:
-                    try:
-                        evaluate(node.operand if isinstance(node, typed.Old) else node, frame)
-                    except (InternalError, CallFailedError, KeyError, ValueError):
-                        continue  # depends on results or post-call lets: read on demand
+            for node in self._pre_reads:
+                try:
+                    evaluate(node, frame)
+                except (InternalError, CallFailedError, KeyError, ValueError):
+                    continue  # depends on results or post-call lets: read on demand
         finally:
             old.recording = False
 

@@ -139,10 +139,9 @@ class Runner:
             self._track_args(call)
         env = self._env(call)
         pending = _Pending(OldState(self.live), [])
-        facts = CallFacts(call.function, self._spec_args(call), env, False, ())
-        for r in self.rules if is_target else ():
-            if r.name not in active or not r.applies(call.function):
-                continue
+        rules = [r for r in self.rules if r.name in active and r.applies(call.function)]
+        facts = CallFacts(call.function, self._spec_args(call) if rules else (), env, False, ())
+        for r in rules if is_target else ():
             for bound in self._guard(r.name, partial(r.before_call, self.live, facts)) or ():
                 r.prefetch(pending.old, facts, bound)
                 pending.plans.append((r, bound))
