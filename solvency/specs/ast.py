@@ -256,6 +256,7 @@ class CallStmt:
     excluded: tuple[FnRef, ...]
     env: tuple[EnvItem, ...]
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+    name_span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
 Stmt = Requires | RequiresInvariant | Ensures | RevertsIf | LetStmt | CallStmt
@@ -342,6 +343,7 @@ class Input:
     low: Expr
     high: Expr
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+    receiver_span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

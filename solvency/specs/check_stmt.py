@@ -96,7 +96,7 @@ class StmtChecker(ExprChecker):
         if s.function is None:
             excluded = self.fn_refs(s.excluded)
             return typed.CallStmt(None, (), (), excluded, env, span=s.span), after
-        f = self.pick_function(s.function, len(s.args), s.span)
+        f = self.pick_function(s.function, len(s.args), s.name_span if s.name_span.line else s.span)
         if f is None:
             return None, after
         args: list[typed.TExpr | None] = []

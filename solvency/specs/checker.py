@@ -125,7 +125,8 @@ class SpecChecker(StmtChecker):
             hint = (None if recv else did_you_mean(i.receiver, addrs)) or (
                 "address state variables: " + ", ".join(addrs) if addrs else None
             )
-            self.env.diags.error(f"`{i.receiver}` {what}", i.span, hint)
+            where = i.receiver_span if i.receiver_span.line else i.span
+            self.env.diags.error(f"`{i.receiver}` {what}", where, hint)
         ctx = Ctx(where="in an input declaration")
         args = tuple(self.check(a, ctx) for a in i.args)
         lo, hi = fold(self.check(i.low, ctx)), fold(self.check(i.high, ctx))

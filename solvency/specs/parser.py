@@ -299,7 +299,15 @@ class _ToAst(Transformer[Token, Any]):
     def input_decl(self, meta: Any, *parts: Any) -> ast.Input:
         typ, name, recv, method, args, low, high = parts
         return ast.Input(
-            typ, str(name), str(recv), str(method), args, low, high, span=self._s(meta)
+            typ,
+            str(name),
+            str(recv),
+            str(method),
+            args,
+            low,
+            high,
+            span=self._s(meta),
+            receiver_span=_tok_span(recv, self.path),
         )
 
     # statements
@@ -322,7 +330,15 @@ class _ToAst(Transformer[Token, Any]):
         return ast.LetStmt(str(name), e, span=self._s(meta))
 
     def call_fn(self, meta: Any, lhs: Any, name: Token, args: Any, env: Any) -> ast.CallStmt:
-        return ast.CallStmt(str(name), args, lhs or (), (), env or (), span=self._s(meta))
+        return ast.CallStmt(
+            str(name),
+            args,
+            lhs or (),
+            (),
+            env or (),
+            span=self._s(meta),
+            name_span=_tok_span(name, self.path),
+        )
 
     def call_any(self, meta: Any, exc: Any, env: Any) -> ast.CallStmt:
         excluded = exc[1] if exc else ()

@@ -97,9 +97,9 @@ def test_ill_typed_spec_prints_every_error_with_caret_and_hint(
         "      invariant accounting: sum(colateral) == totalCollateral;",
         "                                ^^^^^^^^^",
         "  hint: did you mean `collateral` or `totalCollateral`?",
-        f"{spec}:3:25: error: contract CollateralEscrow has no function `relase`",
+        f"{spec}:3:30: error: contract CollateralEscrow has no function `relase`",
         "      rule r(uint256 a) { call relase(a); ensures arbiter == 1; }",
-        "                          ^^^^^^^^^^^^^^^",
+        "                               ^^^^^^",
         "  hint: did you mean `release`?",
         f"{spec}:3:60: error: right side of `==` must be address, not mathint",
         "      rule r(uint256 a) { call relase(a); ensures arbiter == 1; }",
@@ -117,7 +117,7 @@ def test_json_errors_go_to_stdout_too(
     out, err = capsys.readouterr()
     assert code == 2 and "3 errors in spec" in err
     errors = json.loads(out)["errors"]
-    assert [(e["line"], e["column"]) for e in errors] == [(2, 31), (3, 25), (3, 60)]
+    assert [(e["line"], e["column"]) for e in errors] == [(2, 31), (3, 30), (3, 60)]
     assert errors[0]["hint"] == "did you mean `collateral` or `totalCollateral`?"
 
 
