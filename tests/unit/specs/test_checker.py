@@ -353,3 +353,41 @@ def test_real_contract_errors_name_its_members(compiled: ProjectModel) -> None:
         "spec CollateralEscrow {\n    rule r() { call relase(owner, owner, 1); }\n}\n", compiled
     )
     assert found[0][3] == "did you mean `release`?"
+
+
+# ── harness ──────────────────────────────────────────────────────────────────────────────
+
+
+def test_harness_named_beside_or_missing(tmp_path: Path) -> None:
+    spec = tmp_path / "escrow.spec"
+    spec.write_text('spec Escrow { harness "h/recipe.toml"; invariant a: true; }\n')
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "recipe.toml").write_text('[target]\nargs = ["@deployer"]\n')
+    assert check_spec(spec, PROJECT).harness == tmp_path / "h" / "recipe.toml"
+    # without a harness line: deploy.toml next to the spec, else none
+    spec.write_text("spec Escrow { invariant a: true; }\n")
+    assert check_spec(spec, PROJECT).harness is None
+    (tmp_path / "deploy.toml").write_text("[actors]\ncount = 2\n")
+    assert check_spec(spec, PROJECT).harness == tmp_path / "deploy.toml"
+
+
+@pytest.mark.parametrize(
+    ("recipe", "message"),
+    [
+        (None, "does not exist"),
+        ("[actors]\ncount = 0\n", "count must be a positive integer"),
+        ("[target\n", "harness"),
+        ('[target]\nargs = ["@nobody"]\n', "@nobody"),
+    ],
+)
+def test_bad_harness_is_a_located_error(tmp_path: Path, recipe: str | None, message: str) -> None:
+    spec = tmp_path / "escrow.spec"
+    text = 'spec Escrow {\n    harness "deploy.toml";\n    harness "other.toml";\n}\n'
+    spec.write_text(text)
+    if recipe is not None:
+        (tmp_path / "deploy.toml").write_text(recipe)
+    with pytest.raises(SpecError) as info:
+        check_spec(spec, PROJECT)
+    first, second = info.value.diagnostics
+    assert message in first.message and (first.span.line, first.span.column) == (2, 5)
+    assert second.message == "a spec has at most one harness" and second.span.line == 3
