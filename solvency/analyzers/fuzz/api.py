@@ -70,7 +70,7 @@ def run_campaign(
     runner = Runner(prepared.world, prepared.spec)
     contract = prepared.spec.contract.name
     if store is not None and config.database is None:
-        config = dataclasses.replace(config, database=store.hypothesis_dir)
+        config = dataclasses.replace(config, database=store.hypothesis_dir / contract)
     stored = store.load(contract) if store else ()
     campaign = Campaign(runner, config, progress)
     campaign.run((*stored, *seeds))
