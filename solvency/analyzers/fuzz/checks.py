@@ -101,7 +101,8 @@ class ReadLog:
         self.words: dict[int, int] = {}
         self.balances: dict[int, int] = {}
         self.key_counts = live.tracker.sizes()
-        self.reusable = True  # views and inputs are not tracked: no reuse
+        self.inputs: dict[str, int] = {}
+        self.reusable = True  # view calls are not tracked: no reuse
 
     @property
     def this_address(self) -> int:
@@ -123,8 +124,8 @@ class ReadLog:
         return self.live.call_view(signature, args)
 
     def input(self, name: str) -> int:
-        self.reusable = False
-        return self.live.input(name)
+        value = self.inputs[name] = self.live.input(name)
+        return value
 
     def immutable(self, name: str) -> int:
         return self.live.immutable(name)
@@ -135,6 +136,7 @@ class ReadLog:
             and live.tracker.sizes() == self.key_counts
             and all(live.storage_word(s) == w for s, w in self.words.items())
             and all(live.balance(a) == b for a, b in self.balances.items())
+            and all(live.input(n) == v for n, v in self.inputs.items())
         )
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from eth_abi.abi import encode as abi_encode
-
-from solvency.analyzers.fuzz.chain import CallFailedError, Chain, selector
+from solvency.analyzers.fuzz.chain import CallFailedError, Chain, encode_args, selector
 from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
 from solvency.build.artifacts import AbiEntry, CompiledContract
 from solvency.core.errors import InternalError
@@ -49,6 +47,7 @@ class LiveState:
         self.tracker = keys
         self._this = to_int_address(target)
         self.words: dict[int, int] = {}
+        self.inputs: dict[str, int] = {}
         self._inputs = {i.name: i for i in inputs}
         self._views: dict[str, AbiEntry] = {
             e.signature: e for e in artifact.abi if e.kind == "function"
@@ -66,8 +65,9 @@ class LiveState:
         return word
 
     def changed(self) -> None:
-        """The chain moved on (a call ran, or a rewind): forget the words read so far."""
+        """The chain moved on (a call ran, or a rewind): forget the values read so far."""
         self.words.clear()
+        self.inputs.clear()
 
     def balance(self, address: int) -> int:
         return self.chain.balance(to_hex_address(address))
@@ -84,6 +84,12 @@ class LiveState:
         return tuple(_abi_result(p.canonical, v) for p, v in zip(entry.outputs, out, strict=True))
 
     def input(self, name: str) -> int:
+        value = self.inputs.get(name)
+        if value is None:
+            value = self.inputs[name] = self._read_input(name)
+        return value
+
+    def _read_input(self, name: str) -> int:
         decl = self._inputs.get(name)
         if decl is None:
             raise InternalError(f"input {name} is not declared")
@@ -105,8 +111,8 @@ class LiveState:
 
 def read_external(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> int:
     """Call `to.signature(args)` (a price feed, a token balance) and decode its first word."""
-    types = split_tuple(signature[signature.index("(") :])
-    data = selector(signature) + abi_encode(
+    types = tuple(split_tuple(signature[signature.index("(") :]))
+    data = selector(signature) + encode_args(
         types, [_abi_arg(t, a) for t, a in zip(types, args, strict=True)]
     )
     snap = chain.snapshot()
