@@ -182,3 +182,15 @@ def test_cdp_engine_open_setter_is_caught_and_replays(builder: Builder) -> None:
     assert cex is not None and len(cex.calls) == 1
     assert cex.calls[0].function.startswith("setLiquidationRatio(")
     assert replay(prepared, cex).counterexample.confirmed
+
+
+def test_msg_value_in_loop_bug_is_found_with_a_payable_call(builder: Builder) -> None:
+    prepared = _prepare(builder, ESCROW, "msgvalue_loop")
+    outcome = _fuzz(prepared, 1500)
+    result = next(r for r in outcome.results if r.name == "value_conserved")
+    assert result.status is Status.VIOLATED
+    cex = result.counterexample
+    assert cex is not None
+    assert cex.calls[-1].function == "batchDeposit(address[],uint256[])"
+    assert cex.calls[-1].value > 0
+    assert replay(prepared, cex).counterexample.confirmed
