@@ -225,8 +225,10 @@ def run_variant(family: Family, variant: Variant, engines: tuple[str, ...], time
         try:
             hits = (slither_hits if engine == "slither" else lint_hits)(project, timeout)
         except Exception as exc:
+            timed_out = isinstance(exc, subprocess.TimeoutExpired)
+            error = f"timed out after {timeout:g}s" if timed_out else str(exc)[:300]
             row.outcomes[engine] = Outcome(
-                "ERROR", seconds=time.perf_counter() - started, error=str(exc)[:300]
+                "ERROR", seconds=time.perf_counter() - started, error=error
             )
             continue
         seconds = time.perf_counter() - started
