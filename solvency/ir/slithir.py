@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from slither.core.declarations import (
@@ -58,8 +59,14 @@ def analysable(contract: Any) -> list[Any]:
     return [f for f in contract.functions if f.is_implemented and not f.is_shadowed]
 
 
-def callees(function: Any) -> list[Any]:
+def callees(function: Any) -> tuple[Any, ...]:
     """Functions and modifiers `function` reaches through internal and library calls."""
+    return _callees(function)
+
+
+# Every rule asks for the same closures, over and over on big code bases (OpenZeppelin).
+@lru_cache(maxsize=8192)
+def _callees(function: Any) -> tuple[Any, ...]:
     found: list[Any] = []
     seen = {function}
     todo = [function]
@@ -72,7 +79,7 @@ def callees(function: Any) -> list[Any]:
                 seen.add(callee)
                 found.append(callee)
                 todo.append(callee)
-    return found
+    return tuple(found)
 
 
 def direct_callees(node: Any) -> list[Any]:

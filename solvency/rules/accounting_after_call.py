@@ -76,9 +76,11 @@ class AccountingAfterCall(SolvencyDetector):
 
     def check(self, contract: Any) -> Iterator[Hit]:
         for function in analysable(contract):
-            if function.view or function.pure or _guarded(function, contract):
+            if function.view or function.pure:
                 continue
-            yield from self._in(function)
+            hits = list(self._in(function))
+            if hits and not _guarded(function, contract):
+                yield from hits
 
     def _in(self, function: Any) -> Iterator[Hit]:
         for call in sorted(filter(_calls_out, function.nodes), key=line_of):
