@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def _follow(
         seen.add(key)
         sources[target] = text
         try:
-            sub = parse(text, target)
+            sub = _parse_std(target, text) if target.startswith(STD_PREFIX) else parse(text, target)
         except SpecError as exc:
             problems.extend(exc.diagnostics)
             continue
@@ -119,6 +120,12 @@ def _follow(
                 )
         _follow(sub, sources, files, problems, seen)
         files.append(sub)
+
+
+@cache
+def _parse_std(path: str, text: str) -> ast.SpecFile:
+    """Library files are package data: parse each once per process (the AST is immutable)."""
+    return parse(text, path)
 
 
 def _resolve(path: str, importer: str) -> tuple[str, str | None]:
