@@ -21,6 +21,9 @@ from solvency.specs.printer import type_expr
 from solvency.specs.scope import Ctx, SpecEnv, is_poison
 from solvency.specs.types import ADDRESS, BOOL, MATHINT, SType, fits, from_ir, parse_type_name
 
+# Each level inlines a def body; far beyond what specs need, well within Python's stack.
+MAX_DEF_NESTING = 32
+
 
 class SpecChecker(StmtChecker):
     def __init__(self, env: SpecEnv, loaded: LoadedSpec) -> None:
@@ -157,6 +160,13 @@ class SpecChecker(StmtChecker):
             return None
         d = self.env.defs[n]
         if d.body is None:
+            return None
+        if len(self.env.in_progress) >= MAX_DEF_NESTING:
+            self.env.diags.error(
+                f"definitions use each other more than {MAX_DEF_NESTING} levels deep",
+                span,
+                "flatten the chain of defs",
+            )
             return None
         self.env.in_progress.append(n)
         outer, self.imported_def = self.imported_def, d.span.file != self.loaded.main.path

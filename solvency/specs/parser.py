@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -74,6 +74,7 @@ def parse(source: str, path: str = "<spec>") -> ast.SpecFile:
     """Parse one spec file; raises SpecError (a UserError) on any syntax problem."""
     try:
         tree = _lark().parse(source)
+        _check_depth(tree, path, source)
         items = _ToAst(path).transform(tree)
     except UnexpectedInput as exc:
         raise SpecError([_syntax_diagnostic(exc, path, source)], {path: source}) from None
@@ -84,6 +85,32 @@ def parse(source: str, path: str = "<spec>") -> ast.SpecFile:
             raise SpecError([Diagnostic(str(orig), span)], {path: source}) from None
         raise
     return ast.SpecFile(path, tuple(items), source)
+
+
+# Deeper nesting than any real spec needs; the tree walks after parsing are recursive.
+MAX_DEPTH = 150
+
+
+def _check_depth(tree: Tree[Token], path: str, source: str) -> None:
+    """Reject absurdly deep nesting with a located error rather than a RecursionError."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            line, col = getattr(meta, "line", 1), getattr(meta, "column", 1)
+            span = ast.Span(path, line, col, line, col + 1)
+            raise SpecError(
+                [
+                    Diagnostic(
+                        f"expressions nest more than {MAX_DEPTH} levels deep here",
+                        span,
+                        "name parts of it with `def` or `let`",
+                    )
+                ],
+                {path: source},
+            )
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, path: str, source: str) -> Diagnostic:

@@ -122,3 +122,27 @@ def test_the_mutator_really_breaks_specs() -> None:
         except SpecError:
             broken += 1
     assert broken == 2
+
+
+DEEP = [
+    "(" * 2000 + "1" + ")" * 2000 + " > 0",  # parentheses add no depth
+    " + ".join(["1"] * 3000) + " > 0",
+    "-" * 3000 + "1 > 0",
+    "collateral" + "[owner]" * 1000 + " > 0",
+    " && ".join(["true"] * 3000),
+    "true ? " * 1000 + "true" + " : false" * 1000,
+    "".join(f"let x{i} = 1 in " for i in range(1000)) + "true",
+]
+
+
+def test_absurd_nesting_is_a_located_error_not_a_recursion_error() -> None:
+    for expr in DEEP:
+        _check_never_crashes(f"spec Escrow {{ invariant a: {expr}; }}")
+    chain = " ".join(f"def d{i} -> mathint = d{i + 1} + 1;" for i in range(500))
+    text = f"spec Escrow {{ {chain} def d500 -> mathint = 1; invariant a: d0 > 0; }}"
+    try:
+        check_source(text, PROJECT, "<deep>")
+    except SpecError as exc:
+        assert "more than 32 levels deep" in exc.diagnostics[0].message
+    else:
+        raise AssertionError("a 500-deep chain of defs was accepted")
