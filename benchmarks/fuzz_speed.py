@@ -56,8 +56,7 @@ def plain_loop(world: World, calls: int) -> float:
     while done < calls:
         world.reset()
         for _ in range(SEQUENCE):
-            call = world.decode(rng.randbytes(CHUNK_BYTES))
-            if call is not None:
+            for call in world.decode_calls(rng.randbytes(CHUNK_BYTES)):
                 world.execute(call)
                 done += 1
     return done / (time.perf_counter() - started)
@@ -81,14 +80,13 @@ def state_machine(world: World, calls: int) -> float:
 
         @rule(chunk=st.binary(min_size=CHUNK_BYTES, max_size=CHUNK_BYTES))
         def call(self, chunk: bytes) -> None:
-            decoded = world.decode(chunk)
-            if decoded is not None:
+            for decoded in world.decode_calls(chunk):
                 world.execute(decoded)
                 counter[0] += 1
 
     examples = max(1, calls // SEQUENCE)
     started = time.perf_counter()
-    run_state_machine_as_test(
+    run_state_machine_as_test(  # type: ignore[no-untyped-call]
         Machine,
         settings=settings(
             max_examples=examples,

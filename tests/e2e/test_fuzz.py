@@ -194,3 +194,15 @@ def test_msg_value_in_loop_bug_is_found_with_a_payable_call(builder: Builder) ->
     assert cex.calls[-1].function == "batchDeposit(address[],uint256[])"
     assert cex.calls[-1].value > 0
     assert replay(prepared, cex).counterexample.confirmed
+
+
+def test_reentrancy_through_the_receiver_helper_is_found(builder: Builder) -> None:
+    """B8: the recipe's ReentrantReceiver calls the target for an actor and re-enters it."""
+    prepared = _prepare(builder, ESCROW, "reentrancy")
+    outcome = _fuzz(prepared, 7000)
+    result = next(r for r in outcome.results if r.name == "solvent")
+    assert result.status is Status.VIOLATED
+    cex = result.counterexample
+    assert cex is not None
+    assert "arm(address,bytes,uint256)" in {c.function for c in cex.calls}
+    assert replay(prepared, cex).counterexample.confirmed

@@ -198,12 +198,10 @@ class Campaign:
             for _ in range(SEGMENT_CALLS):
                 if hunt is None and self.over_budget():
                     return
-                call = world.decode(rng.randbytes(CHUNK_BYTES))
-                if call is None:
-                    continue
-                executed.append(call)
-                for b in runner.step(call, active, len(executed) - 1):
-                    self._on_breach(b, executed)
+                for call in world.decode_calls(rng.randbytes(CHUNK_BYTES)):
+                    executed.append(call)
+                    for b in runner.step(call, active, len(executed) - 1):
+                        self._on_breach(b, executed)
                 self._tick()
 
     def _on_breach(self, b: Breach, executed: list[Call]) -> None:

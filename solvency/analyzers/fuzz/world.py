@@ -9,6 +9,7 @@ break any solvency property of a correct target.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,9 @@ from solvency.core.counterexample import AbiValue, Call
 from solvency.core.errors import UserError
 
 CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
+PROXY, ARM = "proxy", "arm"  # a helper that calls the target for an actor / re-enters it
+EXECUTE = "execute(address,uint256,bytes)"  # corpora/common/ReentrantReceiver.sol's interface
+ARMING = "arm(address,bytes,uint256)"
 TARGET_WEIGHT = 4  # target functions come up this many times as often as the other actions
 
 
@@ -74,6 +78,7 @@ class World:
         self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
         self.actions = self._actions(artifacts, recipe)
         self.table = tuple(a for a in self.actions for _ in range(_weight(a)))
+        self._targets = tuple(a for a in self.actions if a.kind == CALL) or self.actions
         self.pool = Pool()
         self.pool.addresses = [*self.senders, *deployment.addresses.values(), "0x" + "00" * 20]
         self.pool.add_integers(source_literals)
@@ -111,6 +116,10 @@ class World:
             transfer = art.function("transfer(address,uint256)")
             if name != "target" and transfer is not None:
                 out.append(Action(DONATION, name, self.names[name], transfer))
+            for kind, signature in ((PROXY, EXECUTE), (ARM, ARMING)):
+                entry = art.function(signature) if name != "target" else None
+                if entry is not None:
+                    out.append(Action(kind, name, self.names[name], entry))
         if not out:
             raise UserError(f"{self.target_name} has no state-changing function to fuzz")
         return tuple(out)
@@ -123,6 +132,23 @@ class World:
         self._base = self.chain.snapshot()
 
     # ── drawing ──────────────────────────────────────────────────────────────────────────
+
+    def decode_calls(self, chunk: bytes) -> tuple[Call, ...]:
+        """The calls of one chunk: usually one; a proxy call may first arm its re-entry with
+        another target call (the two-step shape of every reentrancy exploit)."""
+        call = self.decode(chunk)
+        if call is None:
+            return ()
+        if call.function != EXECUTE or len(chunk) < 2 or chunk[-1] % 2:
+            return (call,)
+        armed = self.decode(bytes([chunk[0]]) + chunk[-1:0:-1])  # the same proxy, other bytes
+        if armed is None or armed.function != EXECUTE:
+            return (call,)
+        target, value, data = armed.args
+        arm = dataclasses.replace(
+            armed, function=ARMING, args=(target, data, 0), value=0, sender=call.sender
+        )
+        return (arm, call) if value == 0 else (call,)
 
     def decode(self, chunk: bytes) -> Call | None:
         """One call from a chunk of drawn bytes; None when the chunk says "no call"."""
@@ -143,13 +169,25 @@ class World:
             args += [draw_value(t, src, self.pool) for t in types[len(args) :]]
         elif action.kind == DONATION:
             args = [self.target, draw_uint(256, src, self.pool) % (10**24 + 1)]
+        elif action.kind in (PROXY, ARM):
+            inner = self._targets[src.byte() % len(self._targets)]
+            data, inner_value = self._inner_call(inner, src)
+            args = (
+                [self.target, inner_value, data]
+                if action.kind == PROXY
+                else [
+                    self.target,
+                    data,
+                    inner_value,
+                ]
+            )
         else:
             args = [draw_value(t, src, self.pool) for t in types]
         value = 0
-        if action.entry.state_mutability == "payable":
-            value = draw_uint(256, src, self.pool)
-            if value > self.actor_eth:
-                value %= self.actor_eth // 10 + 1
+        if action.kind == PROXY:
+            value = args[1]
+        elif action.entry.state_mutability == "payable":
+            value = self._eth_value(src)
         return Call(
             contract=action.contract,
             function=action.entry.signature,
@@ -159,6 +197,17 @@ class World:
             timestamp=self.chain.timestamp + warp,
             block_number=self.chain.block_number + (1 + warp // 12 if warp else 0),
         )
+
+    def _eth_value(self, src: ByteSource) -> int:
+        value = draw_uint(256, src, self.pool)
+        return value % (self.actor_eth // 10 + 1) if value > self.actor_eth else value
+
+    def _inner_call(self, inner: Action, src: ByteSource) -> tuple[bytes, int]:
+        """Calldata (and ETH) of a target call a proxy helper makes or re-enters with."""
+        types = tuple(p.canonical for p in inner.entry.inputs)
+        args = [draw_value(t, src, self.pool) for t in types]
+        value = self._eth_value(src) if inner.entry.state_mutability == "payable" else 0
+        return selector(inner.entry.signature) + encode_args(types, args), value
 
     # ── executing ────────────────────────────────────────────────────────────────────────
 
@@ -234,7 +283,7 @@ def _bound(raw: int | str, refs: dict[str, str]) -> int:
 
 
 def _weight(action: Action) -> int:
-    return TARGET_WEIGHT if action.kind == CALL else 1
+    return TARGET_WEIGHT if action.kind in (CALL, PROXY, ARM) else 1
 
 
 def _frozen(value: Any) -> AbiValue:
