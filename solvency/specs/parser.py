@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -72,6 +72,7 @@ def _lark() -> Lark:
 
 def parse(source: str, path: str = "<spec>") -> ast.SpecFile:
     """Parse one spec file; raises SpecError (a UserError) on any syntax problem."""
+    source = source.removeprefix("\ufeff")  # a byte-order mark from some editors
     try:
         tree = _lark().parse(source)
         _check_depth(tree, path, source)
@@ -177,16 +178,27 @@ def _tok_span(tok: Token, path: str) -> ast.Span:
     return ast.Span(path, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
 
 
+_MAX_DIGITS = 1300
+
+
 def parse_number(text: str, unit: str | None) -> int:
     """Solidity-style literal: 0x…, 1_000, 1e18, 2.5e17; raises ValueError if not whole."""
     clean = text.replace("_", "")
     mult = _UNITS[unit] if unit else 1
+    if len(clean) > _MAX_DIGITS:
+        raise ValueError(f"`{text[:20]}…` is too large")
     if clean[:2].lower() == "0x":
+        if len(clean) == 2:
+            raise ValueError(f"malformed number `{text}`")
         return int(clean, 16) * mult
     if "e" in clean.lower() or "." in clean:
         try:
-            value = Decimal(clean) * mult
-        except InvalidOperation:
+            value = Decimal(clean)
+            # Beyond ~1,300 digits a literal is a typo (and 1e99999999 would eat memory).
+            if value.adjusted() > _MAX_DIGITS:
+                raise ValueError(f"`{text}` is too large")
+            value *= mult
+        except ArithmeticError:  # decimal's InvalidOperation, Overflow
             raise ValueError(f"malformed number `{text}`") from None
         if value != value.to_integral_value():
             raise ValueError(f"`{text}` is not a whole number")

@@ -127,6 +127,25 @@ def test_number_literals(text: str, value: int) -> None:
     assert isinstance(got, ast.Number) and got.value == value and got.text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1e99999999", "`1e99999999` is too large"),
+        ("9" * 5000, "is too large"),
+        ("0x_", "malformed number `0x_`"),
+    ],
+)
+def test_bad_number_literals(text: str, message: str) -> None:
+    with pytest.raises(SpecError) as info:
+        parse(f"spec S {{ invariant i: {text} > 0; }}")
+    (d,) = info.value.diagnostics
+    assert message in d.message and (d.span.line, d.span.column) == (1, 23)
+
+
+def test_byte_order_mark_is_ignored() -> None:
+    assert parse("\ufeffspec S { }").items == (ast.SpecBlock("S", ()),)
+
+
 def test_fractional_number_is_a_located_error() -> None:
     with pytest.raises(SpecError) as info:
         parse("spec S {\n  invariant i: x == 1.25e1;\n}", "n.spec")
