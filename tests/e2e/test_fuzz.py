@@ -206,3 +206,12 @@ def test_reentrancy_through_the_receiver_helper_is_found(builder: Builder) -> No
     assert cex is not None
     assert "arm(address,bytes,uint256)" in {c.function for c in cex.calls}
     assert replay(prepared, cex).counterexample.confirmed
+
+
+def test_a_time_budget_ends_the_campaign(builder: Builder) -> None:
+    prepared = _prepare(builder, ESCROW, "correct")
+    config = FuzzConfig(budget_seconds=1.5, seed=2)
+    outcome = run_campaign(prepared, config)
+    assert outcome.stats.calls > 0
+    assert 1.5 <= outcome.stats.seconds < 6
+    assert all(r.status is not Status.VIOLATED for r in outcome.results)
