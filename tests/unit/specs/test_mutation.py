@@ -34,7 +34,8 @@ EXTRA = [
     "old", "sum", "forall", "exists", "let", "in", "ghost", "hook", "input", "harness",
     "use", "properties", "spec", "import", "preserved", "only", "except", "assuming",
     "satisfy", "call", "any", "with", "mapping", "result", "_", "this", "msg", "block",
-    "0", "1e400", "2.5", "10**10**10", "uint7", "bytes33", "int0", "'", "@", "#", "\"",
+    "0", "1e400", "1e99999999", "0x_", "2.5", "10**10**10", "uint7", "bytes33", "int0",
+    "'", "@", "#", "\"",
     "max_uint8", "min_int8", "mathint", "bool", "(", ")", "[", "]", "{", "}", ";", ":",
 ]  # fmt: skip
 VOCAB = sorted({t for s in SEEDS for t in s} | set(EXTRA))
