@@ -125,7 +125,7 @@ class Gen:
         ops = st.builds("({} {} {})".format, s.int_(), st.sampled_from("+-*/%"), s.int_())
         other = st.one_of(
             st.builds("(-{})".format, s.int_()),
-            st.builds("({} ** {})".format, s.int_(), st.sampled_from(["0", "1", "2", "3"])),
+            st.builds("(({}) ** {})".format, s.int_(), st.sampled_from(["0", "1", "2", "3"])),
             st.builds("{}({})".format, st.sampled_from(CASTS), s.int_()),
             st.builds("uint160({})".format, a),
             st.builds("({} ? {} : {})".format, s.bool_(), s.int_(), s.int_()),
