@@ -2,58 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import (
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
+from lark.exceptions import UnexpectedInput, VisitError
 
 from solvency.specs import ast
 from solvency.specs.diagnostics import Diagnostic, SpecError
+from solvency.specs.syntax_errors import parse_number, syntax_diagnostic
 
-_UNITS = {
-    "wei": 1,
-    "gwei": 10**9,
-    "ether": 10**18,
-    "seconds": 1,
-    "minutes": 60,
-    "hours": 3600,
-    "days": 86400,
-    "weeks": 604800,
-}
-
-# Terminal names Lark reports, in the words a user typed.
-_READABLE = {
-    "SEMICOLON": "';'",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "COMMA": "','",
-    "COLON": "':'",
-    "EQUAL": "'='",
-    "DOT": "'.'",
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "STRING": "a quoted path",
-    "EQ_OP": "'=='",
-    "CMP_OP": "a comparison",
-    "ADD_OP": "'+'",
-    "MUL_OP": "'*'",
-    "QMARK": "'?'",
-    "MORETHAN": "'>'",
-    "__ANON_0": "'=>'",
-}
+__all__ = ["MAX_DEPTH", "parse", "parse_number"]
 
 
 class _NumberError(Exception):
@@ -70,6 +30,11 @@ def _lark() -> Lark:
     return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
+@cache
+def _literals() -> dict[str, str]:
+    return {t.name: t.pattern.value for t in _lark().terminals if t.pattern.type == "str"}
+
+
 def parse(source: str, path: str = "<spec>") -> ast.SpecFile:
     """Parse one spec file; raises SpecError (a UserError) on any syntax problem."""
     source = source.removeprefix("\ufeff")  # a byte-order mark from some editors
@@ -78,7 +43,8 @@ def parse(source: str, path: str = "<spec>") -> ast.SpecFile:
         _check_depth(tree, path, source)
         items = _ToAst(path).transform(tree)
     except UnexpectedInput as exc:
-        raise SpecError([_syntax_diagnostic(exc, path, source)], {path: source}) from None
+        diag = syntax_diagnostic(exc, path, source, _literals())
+        raise SpecError([diag], {path: source}) from None
     except VisitError as exc:
         orig = exc.orig_exc
         if isinstance(orig, _NumberError):
@@ -114,96 +80,8 @@ def _check_depth(tree: Tree[Token], path: str, source: str) -> None:
         stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
 
 
-def _syntax_diagnostic(exc: UnexpectedInput, path: str, source: str) -> Diagnostic:
-    line = max(1, getattr(exc, "line", 1) or 1)
-    column = max(1, getattr(exc, "column", 1) or 1)
-    if isinstance(exc, UnexpectedEOF) or (
-        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
-    ):
-        lines = source.splitlines() or [""]
-        line, column = len(lines), len(lines[-1]) + 1
-        expected = _expected(getattr(exc, "expected", set()))
-        return Diagnostic(
-            "unexpected end of file",
-            ast.Span(path, line, column, line, column + 1),
-            f"expected {expected}" if expected else "the file ends in the middle of a declaration",
-        )
-    if isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        width = max(1, len(str(tok)))
-        expected = _expected(exc.accepts or exc.expected)
-        return Diagnostic(
-            f"unexpected {_describe(tok)}",
-            ast.Span(path, line, column, line, column + width),
-            f"expected {expected}" if expected else None,
-        )
-    if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream or 0
-        ch = source[pos] if pos < len(source) else "?"
-        hint = "strings use double quotes" if ch == "'" else None
-        return Diagnostic(
-            f"unexpected character {ch!r}", ast.Span(path, line, column, line, column + 1), hint
-        )
-    return Diagnostic("syntax error", ast.Span(path, line, column, line, column + 1))
-
-
-def _describe(tok: Token) -> str:
-    if tok.type == "NAME":
-        return f"name `{tok}`"
-    if tok.type == "NUMBER":
-        return f"number `{tok}`"
-    return f"`{tok}`"
-
-
-def _expected(names: set[str] | frozenset[str]) -> str:
-    if "NUMBER" in names:
-        return "an expression"
-    words = set()
-    literals = {t.name: t.pattern.value for t in _lark().terminals if t.pattern.type == "str"}
-    for n in names:
-        if n in _READABLE:
-            words.add(_READABLE[n])
-        elif n in literals:
-            words.add(f"'{literals[n]}'")
-    if not words:
-        return ""
-    closers = ["';'", "'}'", "')'", "']'"]  # the likeliest fixes come first
-    ordered = sorted(words, key=lambda w: (closers.index(w) if w in closers else 9, w))
-    if len(ordered) > 6:
-        return ", ".join(ordered[:6]) + " or …"
-    return " or ".join(ordered)
-
-
 def _tok_span(tok: Token, path: str) -> ast.Span:
     return ast.Span(path, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
-
-
-_MAX_DIGITS = 1300
-
-
-def parse_number(text: str, unit: str | None) -> int:
-    """Solidity-style literal: 0x…, 1_000, 1e18, 2.5e17; raises ValueError if not whole."""
-    clean = text.replace("_", "")
-    mult = _UNITS[unit] if unit else 1
-    if len(clean) > _MAX_DIGITS:
-        raise ValueError(f"`{text[:20]}…` is too large")
-    if clean[:2].lower() == "0x":
-        if len(clean) == 2:
-            raise ValueError(f"malformed number `{text}`")
-        return int(clean, 16) * mult
-    if "e" in clean.lower() or "." in clean:
-        try:
-            value = Decimal(clean)
-            # Beyond ~1,300 digits a literal is a typo (and 1e99999999 would eat memory).
-            if value.adjusted() > _MAX_DIGITS:
-                raise ValueError(f"`{text}` is too large")
-            value *= mult
-        except ArithmeticError:  # decimal's InvalidOperation, Overflow
-            raise ValueError(f"malformed number `{text}`") from None
-        if value != value.to_integral_value():
-            raise ValueError(f"`{text}` is not a whole number")
-        return int(value)
-    return int(clean) * mult
 
 
 @v_args(meta=True, inline=True)
