@@ -174,3 +174,17 @@ def test_shrink_keeps_only_the_calls_that_matter_and_simplifies_them() -> None:
 def test_shrink_returns_the_input_when_it_does_not_fail() -> None:
     calls = [_call("x", 1)]
     assert shrink(calls, lambda _: None, time.monotonic() + 1) == tuple(calls)
+
+
+def test_learnt_addresses_are_drawn_for_their_parameter() -> None:
+    pool = Pool(addresses=["0x" + "11" * 20])
+    token = "0x" + "77" * 20
+    pool.learn("token", token)
+    pool.learn("token", token)
+    assert pool.by_name == {"token": [token]}
+    drawn = []
+    for b in range(256):
+        src = ByteSource(bytes([b]))
+        src.hint = pool.by_name["token"]
+        drawn.append(draw_value("address", src, pool))
+    assert drawn.count(token) >= 128  # half the byte range goes to the learnt values

@@ -38,7 +38,7 @@ class FuzzConfig:
     budget_calls: int | None = None
     seed: int = 0
     max_segments: int = 12  # up to 12 segments of 16 calls per sequence
-    examples_per_round: int = 100  # Hypothesis's set-up cost is per round
+    examples_per_round: int = 30  # rounds refresh the pool (learnt addresses); set-up cost
     shrink_seconds: float = 5.0  # per property: our call-level shrink
     hypothesis_shrink_seconds: float = 1.0  # per property: Hypothesis's, on the segments
     database: Path | None = None  # Hypothesis's example database (under .solvency/)
@@ -140,6 +140,7 @@ class Campaign:
 
     def _round(self, number: int) -> None:
         c = self.config
+        self.runner.world.next_round()
         db = DirectoryBasedExampleDatabase(str(c.database)) if c.database else None
 
         @settings(

@@ -151,6 +151,8 @@ class Runner:
         self.live.changed()
         self._count(call, result)
         outs = world.track(self.keys, call, result) if self.needs_keys else ()
+        if result.success:
+            world.learn(call)
         if result.success and self.needs_keys:
             self.keys.settle(self.live.storage_word)
         breaches: list[Breach] = []

@@ -76,6 +76,7 @@ class World:
             label = deployment.target_name if name == "target" else name
             self.entries.update(((label, e.signature), e) for e in art.abi if e.kind == "function")
         self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
+        self._learnt: list[tuple[str, str]] = []
         self.actions = self._actions(artifacts, recipe)
         self.table = tuple(a for a in self.actions for _ in range(_weight(a)))
         self._targets = tuple(a for a in self.actions if a.kind == CALL) or self.actions
@@ -182,7 +183,8 @@ class World:
                 ]
             )
         else:
-            args = [draw_value(t, src, self.pool) for t in types]
+            params = zip(action.entry.inputs, types, strict=True)
+            args = [self._draw_param(p.name, t, src) for p, t in params]
         value = 0
         if action.kind == PROXY:
             value = args[1]
@@ -197,6 +199,26 @@ class World:
             timestamp=self.chain.timestamp + warp,
             block_number=self.chain.block_number + (1 + warp // 12 if warp else 0),
         )
+
+    def _draw_param(self, name: str, abi_type: str, src: ByteSource) -> Any:
+        src.hint = self.pool.by_name.get(name, []) if abi_type == "address" else []
+        value = draw_value(abi_type, src, self.pool)
+        src.hint = []
+        return value
+
+    def learn(self, call: Call) -> None:
+        """Remember the addresses of a call that succeeded, by parameter name, for the next
+        round (the pool stays fixed within a round, so Hypothesis's replays are exact)."""
+        if call.contract != self.target_name:
+            return
+        for p, a in zip(self.entry(call).inputs, call.args, strict=True):
+            if p.type == "address" and p.name and isinstance(a, str):
+                self._learnt.append((p.name, a))
+
+    def next_round(self) -> None:
+        for name, address in self._learnt:
+            self.pool.learn(name, address)
+        self._learnt.clear()
 
     def _eth_value(self, src: ByteSource) -> int:
         value = draw_uint(256, src, self.pool)
@@ -283,7 +305,9 @@ def _bound(raw: int | str, refs: dict[str, str]) -> int:
 
 
 def _weight(action: Action) -> int:
-    return TARGET_WEIGHT if action.kind in (CALL, PROXY, ARM) else 1
+    if action.kind in (CALL, PROXY, ARM):
+        return TARGET_WEIGHT
+    return 2 if action.kind == ENVIRONMENT else 1
 
 
 def _frozen(value: Any) -> AbiValue:
