@@ -188,3 +188,22 @@ def test_learnt_addresses_are_drawn_for_their_parameter() -> None:
         src.hint = pool.by_name["token"]
         drawn.append(draw_value("address", src, pool))
     assert drawn.count(token) >= 128  # half the byte range goes to the learnt values
+
+
+def test_integer_keys_of_nested_mappings_are_probed_under_tracked_addresses() -> None:
+    u256, addr = ElementaryType("uint256"), ElementaryType("address")
+    inner = MappingType(addr, MappingType(u256, u256))  # balance[user][assetIndex]
+    outer = MappingType(u256, MappingType(addr, u256))  # written[seriesId][writer]
+    user = 0xBEEF
+    words = {
+        storage.mapping_slot(storage.mapping_slot(4, user, addr), 7, u256): 1,
+        storage.mapping_slot(storage.mapping_slot(5, 9, u256), user, addr): 1,
+    }
+    tracker = KeyTracker(
+        key_layout([StateVariable("b", inner, "C", 4, 0), StateVariable("w", outer, "C", 5, 0)])
+    )
+    tracker.add_address(user)
+    for v in (7, 9, 8, 10**18):
+        tracker.add_integer(v)
+    tracker.settle(lambda slot: words.get(slot, 0))
+    assert sorted(tracker.keys(UINT256)) == [7, 9]

@@ -23,15 +23,20 @@ from solvency.specs.types import Kind, SType, fits
 MAX_INTEGER_KEYS = 64
 PROBE_WORDS = 4  # words of an entry to look at (a struct's first fields)
 MAX_COUNTER = 1 << 64  # storage values below this may be ids (`nextDealId`)
+SMALL_KEY = 1 << 32  # unprobed integer keys: ids and indices are small, amounts are not
 
 
 @dataclass(frozen=True, slots=True)
 class Probe:
-    """An integer-keyed top-level mapping: where to look for entries."""
+    """An integer-keyed mapping: where to look for entries. `paired` is None for a
+    top-level `mapping(int => V)`; for `mapping(address => mapping(int => V))` it is
+    "inner" and for `mapping(int => mapping(address => V))` "outer": the address key
+    ranges over the tracked addresses."""
 
     slot: int
     key_type: irt.Type
     words: int
+    paired: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +64,28 @@ def key_layout(variables: Iterable[StateVariable]) -> KeyLayout:
             arrays.append(v)
         if not isinstance(t, irt.MappingType):
             continue
-        if _int_key(t.key) and isinstance(t.value, irt.MappingType):
-            accept_all = True  # an inner mapping stores nothing at the outer key's slot
-        elif _int_key(t.key):
-            words = storage.slots_of(t.value)
-            probes.append(Probe(v.slot, t.key, min(max(words, 1), PROBE_WORDS)))
-        accept_all = accept_all or _nested_int_key(t.value)
+        inner = t.value if isinstance(t.value, irt.MappingType) else None
+        if inner is not None and _int_key(t.key) and _address_leaf(inner, inner.key):
+            probes.append(Probe(v.slot, t.key, _words(inner.value), "outer"))
+        elif inner is not None and _address_leaf(inner, t.key) and _int_key(inner.key):
+            probes.append(Probe(v.slot, inner.key, _words(inner.value), "inner"))
+        elif _int_key(t.key) and inner is None:
+            probes.append(Probe(v.slot, t.key, _words(t.value)))
+        elif _int_key(t.key) or _nested_int_key(t.value):
+            accept_all = True  # deeper nesting: no cheap probe, keep plausible integers
     return KeyLayout(tuple(probes), accept_all, tuple(counters), tuple(arrays))
+
+
+def _words(t: irt.Type) -> int:
+    return min(max(storage.slots_of(t), 1), PROBE_WORDS)
+
+
+def _address_leaf(m: irt.MappingType, other_key: irt.Type) -> bool:
+    """`m` maps to a value (not another mapping) and `other_key` is an address."""
+    is_address = isinstance(other_key, irt.ContractType) or (
+        isinstance(other_key, irt.ElementaryType) and other_key.name == "address"
+    )
+    return is_address and not isinstance(m.value, irt.MappingType)
 
 
 def _int_key(t: irt.Type) -> bool:
@@ -90,13 +110,17 @@ class KeyTracker:
     addresses: dict[int, None] = field(default_factory=dict)
     integers: dict[int, None] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)
+    hashed: set[int] = field(default_factory=set)
 
     def add_address(self, value: int) -> None:
         self.addresses.setdefault(value % (1 << 160))
 
-    def add_integer(self, value: int) -> None:
+    def add_integer(self, value: int, hashed: bool = False) -> None:
+        """`hashed`: a bytesN value (an id like keccak(params)); large, and still a key."""
         if value not in self.integers:
             self.pending.add(value)
+            if hashed:
+                self.hashed.add(value)
 
     def add_abi_value(self, abi_type: str, value: Any) -> None:
         """Track an ABI value of `abi_type` (arrays and tuples included)."""
@@ -112,7 +136,7 @@ class KeyTracker:
         elif abi_type.startswith(("uint", "int")):
             self.add_integer(int(value))
         elif abi_type.startswith("bytes") and abi_type != "bytes" and isinstance(value, bytes):
-            self.add_integer(int.from_bytes(value, "big"))
+            self.add_integer(int.from_bytes(value, "big"), hashed=True)
 
     def settle(self, word: Callable[[int], int]) -> None:
         """After a call: keep the pending integers some mapping now holds an entry under."""
@@ -129,17 +153,35 @@ class KeyTracker:
         for value in self.pending:
             if len(self.integers) >= MAX_INTEGER_KEYS:
                 break
-            if value not in self.integers and (self.layout.accept_all or self._used(value, word)):
+            if value not in self.integers and (
+                self._used(value, word) if not self.layout.accept_all else self._plausible(value)
+            ):
                 self.integers[value] = None
         self.pending.clear()
 
+    def _plausible(self, value: int) -> bool:
+        """Without a probe (nested mappings), take ids and indices, not every amount."""
+        return 0 <= value < SMALL_KEY or value in self.hashed
+
     def _used(self, value: int, word: Callable[[int], int]) -> bool:
+        address_type = irt.ElementaryType("address")
         for p in self.layout.probes:
             try:
-                base = storage.mapping_slot(p.slot, value, p.key_type)
+                if p.paired is None:
+                    bases = [storage.mapping_slot(p.slot, value, p.key_type)]
+                elif p.paired == "outer":
+                    outer = storage.mapping_slot(p.slot, value, p.key_type)
+                    bases = [storage.mapping_slot(outer, a, address_type) for a in self.addresses]
+                else:
+                    bases = [
+                        storage.mapping_slot(
+                            storage.mapping_slot(p.slot, a, address_type), value, p.key_type
+                        )
+                        for a in self.addresses
+                    ]
             except storage.LayoutError:
                 continue
-            if any(word(base + i) for i in range(p.words)):
+            if any(word(b + i) for b in bases for i in range(p.words)):
                 return True
         return False
 
@@ -157,7 +199,9 @@ class KeyTracker:
         return len(self.addresses), len(self.integers)
 
     def copy(self) -> KeyTracker:
-        return KeyTracker(self.layout, dict(self.addresses), dict(self.integers), set())
+        return KeyTracker(
+            self.layout, dict(self.addresses), dict(self.integers), set(), set(self.hashed)
+        )
 
 
 def split_tuple(abi_type: str) -> list[str]:
