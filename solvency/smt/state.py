@@ -54,6 +54,9 @@ class SymbolicState:
     views: dict[str, Term] = field(default_factory=dict)
     # A view's meaning when known (the prover inlines the function, tests give a model).
     view_impls: dict[str, Callable[[Sequence[Term]], Term]] = field(default_factory=dict)
+    # Results of other contracts' views, `signature#index` → function of (receiver, args…).
+    externals: dict[str, Term] = field(default_factory=dict)
+    external_impls: dict[str, Callable[[Sequence[Term]], Term]] = field(default_factory=dict)
     balances: Term | None = None
     # Facts every use of this state may assume (input bounds); the caller asserts them.
     assumptions: list[Term] = field(default_factory=list)
@@ -119,6 +122,33 @@ class SymbolicState:
             )
         f = self.views[signature]
         return zt.apply(f, args) if args else f()
+
+    def external(
+        self,
+        key: str,
+        receiver: Term,
+        args: Sequence[Term],
+        ret: Sort,
+        bounds: tuple[int, int, bool] | None = None,
+    ) -> Term:
+        """Result `key` (`signature#index`) of another contract's view: an uninterpreted
+        function of (receiver, args) of this state; `bounds` (low, high, signed) hold for
+        every receiver and arguments."""
+        full = [receiver, *args]
+        if key in self.external_impls:
+            return self.external_impls[key](full)
+        if key not in self.externals:
+            f = zt.function(f"{self.prefix}.ext.{key}", [a.sort() for a in full], ret)
+            self.externals[key] = f
+            if bounds is not None:
+                lo, hi, signed = bounds
+                xs = [zt.fresh("x", a.sort()) for a in full]
+                y = zt.apply(f, xs)
+                within = zt.and_(
+                    zt.le(zt.value(lo, ret), y, signed), zt.le(y, zt.value(hi, ret), signed)
+                )
+                self.assumptions.append(zt.forall(xs, within))
+        return zt.apply(self.externals[key], full)
 
     def sum(
         self,

@@ -335,15 +335,19 @@ class Hook:
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    type: TypeExpr
+    """`input T name[(params)] = receiver.method(args) [in [low, high]];` — `type` is a tuple
+    of named results for a function returning several values."""
+
+    type: TypeExpr | tuple[Param, ...]
     name: str
     receiver: str
     method: str
     args: tuple[Expr, ...]
-    low: Expr
-    high: Expr
+    low: Expr | None
+    high: Expr | None
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
     receiver_span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+    params: tuple[Param, ...] | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

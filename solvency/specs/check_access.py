@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from solvency.ir import types as irt
 from solvency.ir.model import Function, StateVariable
 from solvency.specs import ast, typed
+from solvency.specs.check_external import external_use
 from solvency.specs.diagnostics import Diagnostics, did_you_mean
 from solvency.specs.fold import fold
 from solvency.specs.printer import expr as print_expr
@@ -240,6 +241,8 @@ class AccessChecker(ABC):
             return self.cast(t, args, ctx, e.span)
         if n in self.env.defs:
             return self.def_call(n, args, e.span, ctx, bare=False)
+        if n in self.env.externals:
+            return external_use(self, n, args, None, span=e.span, ctx=ctx)
         fns = self.env.entry_points(n)
         if fns:
             return self.view_call(n, fns, args, ctx, e.span)
@@ -250,7 +253,7 @@ class AccessChecker(ABC):
             for arg in args:
                 target = ast.Index(target, arg, span=e.span)
             return self.access(target, ctx)
-        hint = did_you_mean(n, [*self.env.function_names(), *self.env.defs])
+        hint = did_you_mean(n, [*self.env.function_names(), *self.env.defs, *self.env.externals])
         self.env.diags.error(
             f"unknown function `{n}` in contract {self.env.contract.name}", e.func.span, hint
         )

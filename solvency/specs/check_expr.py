@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from solvency.specs import ast, typed
 from solvency.specs.check_access import AccessChecker
+from solvency.specs.check_external import external_use
 from solvency.specs.fold import ARITH, COMPARE, MAX_CONST_BITS, fold
 from solvency.specs.printer import expr as print_expr
 from solvency.specs.printer import type_expr
@@ -114,6 +117,8 @@ class ExprChecker(AccessChecker):
             clash = f"ghost `{name}`"
         elif name in self.env.defs:
             clash = f"def `{name}`"
+        elif name in self.env.externals:
+            clash = f"input `{name}`"
         elif name in ("msg", "block", "this", "result", "_"):
             clash = f"the built-in `{name}`"
         if clash is None:
@@ -142,6 +147,8 @@ class ExprChecker(AccessChecker):
         if n in self.env.inputs:
             d = self.env.inputs[n]
             return typed.InputRead(n, d.type, d.low, d.high, span=e.span)
+        if n in self.env.externals:
+            return external_use(self, n, None, None, span=e.span, ctx=ctx)
         if n in self.env.defs:
             return self.def_call(n, (), e.span, ctx, bare=True)
         return self.access(e, ctx)
@@ -170,6 +177,8 @@ class ExprChecker(AccessChecker):
                 )
                 return poison(e.span)
             return typed.EnvRead(which, t, span=e.span)
+        if (x := _external_root(e.obj, ctx, self.env.externals)) is not None:
+            return external_use(self, x[0], x[1], e.name, span=e.span, ctx=ctx)
         return self.access(e, ctx)
 
     # ── operators ───────────────────────────────────────────────────────────────────────
@@ -318,6 +327,18 @@ def _builtin_constant(name: str) -> tuple[int, SType] | None:
     return None
 
 
+def _external_root(
+    e: ast.Expr, ctx: Ctx, externals: Mapping[str, object]
+) -> tuple[str, tuple[ast.Expr, ...] | None] | None:
+    """`round` or `round(f)` in `round.answer`: the input's name and the arguments."""
+    match e:
+        case ast.Name(id=n) if n in externals and n not in ctx.scope:
+            return (n, None)
+        case ast.Call(func=ast.Name(id=n), args=a) if n in externals and n not in ctx.scope:
+            return (n, a)
+    return None
+
+
 def free_vars(e: typed.TExpr) -> list[typed.Var]:
     """Bound names `e` depends on, first occurrence order, without names it binds itself."""
     out: dict[str, typed.Var] = {}
@@ -356,6 +377,8 @@ def children(e: typed.TExpr) -> tuple[typed.TExpr, ...]:
             return (c, t, o)
         case typed.ViewCall(args=a):
             return a
+        case typed.ExternalRead(receiver=r, args=a):
+            return (r, *a)
         case typed.Let(value=v, body=b):
             return (v, b)
         case typed.Quant(body=b) | typed.Sum(body=b):

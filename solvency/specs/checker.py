@@ -12,6 +12,7 @@ from pathlib import Path
 
 from solvency.ir.model import Contract, Function
 from solvency.specs import ast, typed
+from solvency.specs.check_external import declare_external, is_external
 from solvency.specs.check_stmt import StmtChecker
 from solvency.specs.diagnostics import Diagnostics, did_you_mean
 from solvency.specs.fold import fold
@@ -120,6 +121,10 @@ class SpecChecker(StmtChecker):
         self.env.ghosts[g.name] = typed.Ghost(g.name, tuple(keys), value, init, span=g.span)
 
     def input(self, i: ast.Input) -> None:
+        if is_external(i):
+            declare_external(self, i)
+            return
+        assert not isinstance(i.type, tuple) and i.low is not None and i.high is not None
         t = self.binder_type(i.type)
         recv = self.env.state_var(i.receiver)
         if recv is None or _stype_of(recv) != ADDRESS:
@@ -287,6 +292,7 @@ def check_block(
         tuple(env.inputs.values()),
         defs,
         harness,
+        tuple(env.externals.values()),
         span=block.span,
     )
 

@@ -46,6 +46,13 @@ class ConcreteState(Protocol):
         """The current value of a declared external input (e.g. the oracle's price)."""
         ...
 
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+    ) -> tuple[Value, ...]:
+        """Call `signature` on another contract in this state (an eth_call); the results
+        ABI-decoded as `outputs`."""
+        ...
+
     def immutable(self, name: str) -> int: ...
 
 
@@ -142,6 +149,13 @@ def evaluate(e: typed.TExpr, f: ConcreteFrame) -> Value:
             if len(out) != 1:
                 raise InternalError(f"{fn.signature} returned {len(out)} values")
             return normalize(out[0], t)
+        case typed.ExternalRead(receiver=r, signature=sig, args=args, index=i, type=t):
+            out = f.state.external_call(
+                int(evaluate(r, f)), sig, tuple(evaluate(a, f) for a in args), e.output_abi()
+            )
+            if len(out) != len(e.outputs):
+                raise InternalError(f"{sig} returned {len(out)} values, not {len(e.outputs)}")
+            return normalize(out[i], t)
         case typed.Let(name=n, value=v, body=b):
             return evaluate(b, f.bind(n, evaluate(v, f)))
     raise InternalError(f"cannot evaluate {type(e).__name__}")

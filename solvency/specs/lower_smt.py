@@ -112,9 +112,20 @@ def lower(e: typed.TExpr, f: SmtFrame) -> Term:
             return _quant(e, f)
         case typed.ViewCall(function=fn, args=args, type=t):
             return f.state.view(fn.signature, [lower(a, f) for a in args], sort_of(t))
+        case typed.ExternalRead():
+            return _external(e, f)
         case typed.Let(name=n, value=v, body=b):
             return lower(b, f.bind(n, lower(v, f)))
     raise InternalError(f"cannot lower {type(e).__name__}")
+
+
+def _external(e: typed.ExternalRead, f: SmtFrame) -> Term:
+    bounds = None
+    if e.low is not None and e.high is not None:
+        bounds = (e.low, e.high, e.type.kind is Kind.INT)
+    key = f"{e.signature}#{e.index}"
+    args = [lower(a, f) for a in e.args]
+    return f.state.external(key, lower(e.receiver, f), args, sort_of(e.type), bounds)
 
 
 def _key(k: typed.TExpr, f: SmtFrame) -> Term:

@@ -214,7 +214,8 @@ class _ToAst(Transformer[Token, Any]):
         return ast.Assign(str(name), tuple(rest[:-1]), rest[-1], span=self._s(meta))
 
     def input_decl(self, meta: Any, *parts: Any) -> ast.Input:
-        typ, name, recv, method, args, low, high = parts
+        typ, name, params, recv, method, args, bounds = parts
+        low, high = bounds if bounds is not None else (None, None)
         return ast.Input(
             typ,
             str(name),
@@ -225,7 +226,14 @@ class _ToAst(Transformer[Token, Any]):
             high,
             span=self._s(meta),
             receiver_span=_tok_span(recv, self.path),
+            params=params,
         )
+
+    def results(self, meta: Any, *ps: ast.Param) -> tuple[ast.Param, ...]:
+        return ps
+
+    def input_bounds(self, meta: Any, low: ast.Expr, high: ast.Expr) -> tuple[ast.Expr, ast.Expr]:
+        return (low, high)
 
     # statements
     def requires_stmt(self, meta: Any, e: ast.Expr) -> ast.Requires:

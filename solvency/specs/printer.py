@@ -188,9 +188,13 @@ def decl(d: ast.Decl | ast.Def, indent: str = "") -> list[str]:
             return _block(head, lines, indent)
         case ast.Input() as i:
             args = ", ".join(expr(a) for a in i.args)
+            shown = _params(i.type) if isinstance(i.type, tuple) else type_expr(i.type)
+            params = "" if i.params is None else _params(i.params)
+            bounds = (
+                "" if i.low is None or i.high is None else f" in [{expr(i.low)}, {expr(i.high)}]"
+            )
             return [
-                f"{indent}input {type_expr(i.type)} {i.name} = {i.receiver}.{i.method}({args})"
-                f" in [{expr(i.low)}, {expr(i.high)}];"
+                f"{indent}input {shown} {i.name}{params} = {i.receiver}.{i.method}({args}){bounds};"
             ]
         case ast.Use(name=n):
             return [f"{indent}use {n};"]

@@ -44,6 +44,7 @@ class SpecEnv:
     diags: Diagnostics
     ghosts: dict[str, typed.Ghost] = field(default_factory=dict)
     inputs: dict[str, typed.Input] = field(default_factory=dict)
+    externals: dict[str, typed.External] = field(default_factory=dict)
     defs: dict[str, ast.Def] = field(default_factory=dict)
     typed_defs: dict[str, typed.Def | None] = field(default_factory=dict)
     in_progress: list[str] = field(default_factory=list)
@@ -60,6 +61,7 @@ class SpecEnv:
             *ctx.scope,
             *self.ghosts,
             *self.inputs,
+            *self.externals,
             *self.defs,
             *(v.name for v in self.contract.state_variables),
             *(f.name for f in self.contract.functions if f.is_entry_point),

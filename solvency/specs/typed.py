@@ -15,8 +15,13 @@ from pathlib import Path
 
 from solvency.ir import types as irt
 from solvency.ir.model import Contract, Function, StateVariable
+from solvency.specs import typed_ext
 from solvency.specs.ast import NO_SPAN, BinOp, Span, UnOp
 from solvency.specs.types import BOOL, MATHINT, UINT256, SType
+
+# Reads of other contracts live in typed_ext (this module is long enough); re-exported here.
+External = typed_ext.External
+ExternalRead = typed_ext.ExternalRead
 
 
 class EnvVar(Enum):
@@ -261,6 +266,7 @@ TExpr = (
     | Sum
     | Quant
     | ViewCall
+    | ExternalRead
     | Let
 )
 
@@ -424,6 +430,7 @@ class CheckedSpec:
     inputs: tuple[Input, ...]
     defs: tuple[Def, ...]
     harness: Path | None
+    externals: tuple[External, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
     def ghost(self, name: str) -> Ghost | None:

@@ -89,6 +89,13 @@ class ChainState:
         return tuple(from_abi(v) for v in self.d.chain.view(self.d.target, fn, values))
 
     def call_at(self, to: int, signature: str, args: Sequence[Value], returns: str) -> Value:
+        (value,) = self.external_call(to, signature, tuple(args), (returns,))
+        return value
+
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+    ) -> tuple[Value, ...]:
+        to = receiver
         types = signature_types(signature)
         data = selector(signature) + abi_encode(
             types, [to_abi(t, a) for t, a in zip(types, args, strict=True)]
@@ -100,8 +107,7 @@ class ChainState:
             self.d.chain.revert(snap)
         if not result.success:
             raise AssertionError(f"{signature} on {_hex(to)} reverted: {result.reason}")
-        (value,) = abi_decode([returns], result.output)
-        return from_abi(value)
+        return tuple(from_abi(v) for v in abi_decode(list(outputs), result.output))
 
     def input(self, name: str) -> int:
         i = self.inputs[name]

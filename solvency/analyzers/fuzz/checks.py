@@ -123,6 +123,12 @@ class ReadLog:
         self.reusable = False
         return self.live.call_view(signature, args)
 
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+    ) -> tuple[Value, ...]:
+        self.reusable = False  # other contracts' state is not tracked: no reuse
+        return self.live.external_call(receiver, signature, args, outputs)
+
     def input(self, name: str) -> int:
         value = self.inputs[name] = self.live.input(name)
         return value

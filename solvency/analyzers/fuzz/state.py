@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from eth_abi.abi import decode as abi_decode
+
 from solvency.analyzers.fuzz.chain import CallFailedError, Chain, encode_args, selector
 from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
 from solvency.build.artifacts import AbiEntry, CompiledContract
@@ -20,6 +22,9 @@ from solvency.ir import storage
 from solvency.specs import typed
 from solvency.specs.lower_concrete import ConcreteEnv, ConcreteFrame, Value, evaluate
 from solvency.specs.types import SType
+
+# (receiver, signature, args, output types) of an external read
+ExternalKey = tuple[int, str, tuple[Value, ...], tuple[str, ...]]
 
 
 def to_int_address(address: str) -> int:
@@ -83,6 +88,11 @@ class LiveState:
         out = self.chain.view(self.target, entry, values)
         return tuple(_abi_result(p.canonical, v) for p, v in zip(entry.outputs, out, strict=True))
 
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+    ) -> tuple[Value, ...]:
+        return call_external(self.chain, to_hex_address(receiver), signature, args, outputs)
+
     def input(self, name: str) -> int:
         value = self.inputs.get(name)
         if value is None:
@@ -111,6 +121,28 @@ class LiveState:
 
 def read_external(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> int:
     """Call `to.signature(args)` (a price feed, a token balance) and decode its first word."""
+    try:
+        output = _external_output(chain, to, signature, args)
+    except CallFailedError as exc:
+        raise InternalError(str(exc)) from exc
+    if len(output) < 32:
+        raise InternalError(f"reading {signature} from {to} returned {len(output)} bytes")
+    return int.from_bytes(output[:32], "big")
+
+
+def call_external(
+    chain: Chain, to: str, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+) -> tuple[Value, ...]:
+    """`to.signature(args)` in the current state, its results decoded as `outputs`."""
+    output = _external_output(chain, to, signature, args)
+    try:
+        values = abi_decode(list(outputs), output)
+    except Exception as exc:  # eth_abi raises several unrelated types on short data
+        raise CallFailedError(f"{signature} on {to} returned no {outputs}: {exc}") from exc
+    return tuple(_abi_result(t, v) for t, v in zip(outputs, values, strict=True))
+
+
+def _external_output(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> bytes:
     types = tuple(split_tuple(signature[signature.index("(") :]))
     data = selector(signature) + encode_args(
         types, [_abi_arg(t, a) for t, a in zip(types, args, strict=True)]
@@ -120,9 +152,9 @@ def read_external(chain: Chain, to: str, signature: str, args: tuple[Value, ...]
         result = chain.raw_call(chain_reader(), to, data)
     finally:
         chain.revert(snap)
-    if not result.success or len(result.output) < 32:
-        raise InternalError(f"reading {signature} from {to} failed: {result.reason}")
-    return int.from_bytes(result.output[:32], "big")
+    if not result.success:
+        raise CallFailedError(f"reading {signature} from {to} failed: {result.reason}")
+    return bytes(result.output)
 
 
 def chain_reader() -> str:
@@ -167,6 +199,8 @@ class OldState:
         self._want_balances: set[int] = set()
         self._want_views: set[tuple[str, tuple[Value, ...]]] = set()
         self._want_inputs: set[str] = set()
+        self.externals: dict[ExternalKey, tuple[Value, ...] | None] = {}
+        self._want_externals: set[ExternalKey] = set()
 
     @property
     def this_address(self) -> int:
@@ -219,6 +253,22 @@ class OldState:
         self._want_inputs.add(name)
         return 0
 
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+    ) -> tuple[Value, ...]:
+        key = (receiver, signature, args, outputs)
+        if key in self.externals:
+            found = self.externals[key]
+            if found is None:
+                raise CallFailedError(f"{signature} reverted in the state before the call")
+            return found
+        if self.recording:
+            result = self.externals[key] = self.live.external_call(*key)
+            return result
+        self.missing = True
+        self._want_externals.add(key)
+        return tuple(0 for _ in outputs)
+
     def immutable(self, name: str) -> int:
         return self.live.immutable(name)  # immutables never change
 
@@ -235,6 +285,12 @@ class OldState:
                 self.views[(sig, args)] = None
         for name in self._want_inputs:
             self.inputs[name] = self.live.input(name)
+        for key in self._want_externals:
+            try:
+                self.externals[key] = self.live.external_call(*key)
+            except (InternalError, CallFailedError):
+                self.externals[key] = None
+        self._want_externals.clear()
         self._want_words.clear()
         self._want_balances.clear()
         self._want_views.clear()

@@ -42,6 +42,12 @@ def position(text: str, at: str) -> tuple[int, int]:
     return line, i - (text.rfind("\n", 0, i) + 1) + 1
 
 
+EXT = (
+    "input uint256 held(address tok, address who) = tok.balanceOf(who);\n"
+    "    input (uint80 roundId, int256 answer, uint256 updatedAt) round = oracle.latestRoundData();"
+    "\n    "
+)
+
 # (members, message fragment, where the span starts, hint fragment or None)
 INVALID = [
     # names, with did-you-mean hints from the contract
@@ -148,6 +154,30 @@ INVALID = [
      "`f` does not match its declaration", "def f(address u) -> mathint", None),
     ("invariant a: true; invariant a: false;", "a property named `a` already exists",
      "invariant a: false", None),
+    # reads of other contracts: parameterised and multi-result inputs
+    (EXT + "invariant a: held(owner) > 0;", "`held` takes 2 argument(s), got 1", "held(owner)",
+     "held(address tok, address who)"),
+    (EXT + "invariant a: held > 0;", "`held` needs 2 argument(s)", "held >", "held(address"),
+    (EXT + "invariant a: round.answr > 0;", "`round` has no result named `answr`", "round.answr",
+     "did you mean `answer`"),
+    (EXT + "invariant a: round > 0;", "`round` returns 3 values; read one of them", "round >",
+     "round.answer"),
+    (EXT + "invariant a: held(owner, this).x > 0;", "`held` returns one value; it has no field",
+     "held(owner, this).x", None),
+    (EXT + "invariant a: hold(owner, this) > 0;", "unknown function `hold`", "hold(",
+     "did you mean `held`"),
+    (EXT + "invariant a: held(1 == 1, this) > 0;", "argument `tok` of held", "1 == 1", None),
+    ("input uint256 h(address t) = tokn.balanceOf(t);", "unknown name `tokn`", "tokn",
+     "did you mean `token`"),
+    ("input uint256 h(uint256 t) = t.balanceOf(this);", "the receiver of `h`", "t.balanceOf",
+     None),
+    ("input mathint h(address t) = t.balanceOf(this);", "mathint is not one", "mathint", "uint256"),
+    ("input (uint80 a, int256 a) r = oracle.latestRoundData();", "two results of `r` are named",
+     "int256 a", None),
+    ("input (uint80 a, int256 b) r = oracle.f() in [0, 1];", "bounds apply to one result",
+     "0, 1", None),
+    ("input uint8 h(address t) = t.balanceOf(this) in [0, 300];", "not an interval of uint8",
+     "0, 300", None),
 ]  # fmt: skip
 
 
@@ -281,6 +311,31 @@ def test_nested_mapping_struct_field_sum() -> None:
     assert body.type == UINT256
     field = inv.expr.right
     assert isinstance(field, typed.StorageRead) and field.type == uint(128)
+
+
+def test_external_inputs_are_typed() -> None:
+    text = wrap(
+        EXT + "invariant a(address t): held(t, this) >= totalCollateral && round.answer > 0;"
+    )
+    (s,) = check_source(text, PROJECT, "t.spec")
+    held, round_ = s.externals
+    assert (held.name, held.signature, [p.name for p in held.params]) == (
+        "held",
+        "balanceOf(address)",
+        ["held.tok", "held.who"],
+    )
+    assert round_.tuple_results and [n for n, _ in round_.results] == [
+        "roundId",
+        "answer",
+        "updatedAt",
+    ]
+    inv = s.invariant("a")
+    assert inv is not None and isinstance(inv.expr, typed.Binary)
+    left, right = inv.expr.left, inv.expr.right
+    assert isinstance(left, typed.Binary) and isinstance(left.left, typed.Let)
+    assert isinstance(right, typed.Binary) and isinstance(right.left, typed.ExternalRead)
+    assert (right.left.signature, right.left.index) == ("latestRoundData()", 1)
+    assert str(right.left.type) == "int256"
 
 
 def test_call_results_and_view_calls_are_typed() -> None:

@@ -24,6 +24,10 @@ spec World {{
     ghost mathint g;
     ghost mapping(address => uint256) gm;
     input uint256 price = owner.price() in [1e16, 1e22];
+    input uint256 held(address tok, address who) = tok.balanceOf(who);
+    input (uint80 roundId, int256 answer, uint256 updatedAt) round(address f) =
+        f.latestRoundData();
+    input (uint80 roundId, int256 answer, uint256 updatedAt) feed = owner.latestRoundData();
     rule r(uint256 x, int256 y, address a, bytes32 i, bool b) {{
         call poke(x);
         ensures ({expr}) == ({expr});
@@ -118,6 +122,11 @@ class Gen:
             ),
             st.builds("limits[{}]".format, st.sampled_from(["0", "3", "uint256(x % 5)"])),
             st.builds("collateralOf({})".format, a),
+            st.builds("held({}, {})".format, a, a),
+            st.builds(
+                "round({}).{}".format, a, st.sampled_from(["roundId", "answer", "updatedAt"])
+            ),
+            st.sampled_from(["feed.answer", "feed.updatedAt", "feed.roundId"]),
             st.builds("balance({})".format, a),
             st.sampled_from(["sum(collateral)", "sum(gm)", "sum(u: collateral[u] * 2 - debt[u])"]),
             st.builds("sum(u: position[{}][u].collateral)".format, i),

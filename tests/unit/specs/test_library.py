@@ -71,6 +71,11 @@ class DictState:
     def input(self, name: str) -> int:
         raise AssertionError(f"no input {name} in these tests")
 
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
+    ) -> tuple[Value, ...]:
+        raise AssertionError(f"no external {signature} in these tests")
+
     def immutable(self, name: str) -> int:
         raise AssertionError(f"no immutable {name} in these tests")
 

@@ -259,6 +259,21 @@ def test_ghosts_hooks_inputs() -> None:
     assert member("input uint256 p = oracle.price(1, a) in [1, 2e18];") == ast.Input(
         T("uint256"), "p", "oracle", "price", (num(1), N("a")), num(1), num(2 * 10**18)
     )
+    assert member("input uint256 h(address t) = t.balanceOf(this);") == ast.Input(
+        T("uint256"),
+        "h",
+        "t",
+        "balanceOf",
+        (N("this"),),
+        None,
+        None,
+        params=(ast.Param(T("address"), "t"),),
+    )
+    results = (ast.Param(T("uint80"), "id"), ast.Param(T("int256"), "answer"))
+    assert member("input (uint80 id, int256 answer) r = feed.latestRoundData();") == ast.Input(
+        results, "r", "feed", "latestRoundData", (), None, None
+    )
+    assert expr("r(f).answer") == ast.Member(ast.Call(N("r"), (N("f"),)), "answer")
 
 
 def test_keywords_stay_usable_as_names_where_unambiguous() -> None:

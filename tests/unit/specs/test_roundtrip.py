@@ -183,6 +183,18 @@ DECL = st.one_of(
     st.builds(
         ast.Input, TYPES, NAMES, NAMES, NAMES, st.lists(EXPR, max_size=2).map(tuple), EXPR, EXPR
     ),
+    # parameters, several named results, no bounds
+    st.builds(
+        ast.Input,
+        TYPES | st.lists(st.builds(ast.Param, TYPES, NAMES), min_size=1, max_size=3).map(tuple),
+        NAMES,
+        NAMES,
+        NAMES,
+        st.lists(EXPR, max_size=2).map(tuple),
+        st.none(),
+        st.none(),
+        params=st.none() | PARAMS,
+    ),
     st.builds(ast.Use, NAMES),
     st.builds(ast.HarnessRef, st.sampled_from(["deploy.toml", "h/x.toml"])),
 )

@@ -121,6 +121,10 @@ class World:
     token: int
     ghost_g: int
     ghost_m: dict[int, int] = field(default_factory=dict)
+    # Other contracts' views: held[(token, who)] (balanceOf) and rounds[feed] (roundId,
+    # answer, updatedAt) of latestRoundData(); zero wherever the world says nothing.
+    held: dict[tuple[int, int], int] = field(default_factory=dict)
+    rounds: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
     def domain(self, kind: str) -> list[int]:
         return {"addr": self.addrs, "id": self.ids, "idx": [0, 1, 2, 3]}[kind]
@@ -177,6 +181,21 @@ def worlds(draw: st.DrawFn, like: World | None = None) -> World:
         like.token if like else draw(ADDRESS),
         draw(st.integers(-(2**300), 2**300)),
         {a: draw(st.integers(0, 2**256 - 1)) for a in addrs},
+        {
+            (t, u): draw(st.integers(0, 2**256 - 1))
+            for t in addrs
+            for u in addrs
+            if draw(st.booleans())
+        },
+        {
+            a: (
+                draw(st.integers(0, 2**80 - 1)),
+                draw(st.integers(-(2**255), 2**255 - 1)),
+                draw(st.integers(0, 2**256 - 1)),
+            )
+            for a in addrs
+            if draw(st.booleans())
+        },
     )
 
 
@@ -257,6 +276,15 @@ class WorldState:
     def input(self, name: str) -> int:
         return self.w.price
 
+    def external_call(
+        self, receiver: int, signature: str, args: tuple[int | bool, ...], outputs: tuple[str, ...]
+    ) -> tuple[int | bool, ...]:
+        if signature == "balanceOf(address)":
+            assert outputs == ("uint256",)
+            return (self.w.held.get((receiver, int(args[0])), 0),)
+        assert signature == "latestRoundData()" and outputs == ("uint80", "int256", "uint256")
+        return self.w.rounds.get(receiver, (0, 0, 0))
+
     def immutable(self, name: str) -> int:
         return self.w.token
 
@@ -329,7 +357,31 @@ def symbolic(w: World, prefix: str, session: Session) -> SymbolicState:
     state.view_impls["collateralOf(address)"] = lambda args: state.read(
         "collateral[]", list(args), zt.bv_sort(256)
     )
+    _pin_externals(w, state)
     return state
+
+
+def _table(points: dict[tuple[int, ...], int], sorts: list[object], ret: object) -> object:
+    """A function of its arguments that is `points` at those points and zero elsewhere."""
+
+    def f(args: Sequence[object]) -> object:
+        out = zt.value(0, ret)
+        for key, v in points.items():
+            at = zt.and_(
+                *(zt.eq(a, zt.value(k, s)) for a, k, s in zip(args, key, sorts, strict=True))
+            )
+            out = zt.ite(at, zt.value(v, ret), out)
+        return out
+
+    return f
+
+
+def _pin_externals(w: World, state: SymbolicState) -> None:
+    a160, u256 = zt.bv_sort(160), zt.bv_sort(256)
+    state.external_impls["balanceOf(address)#0"] = _table(dict(w.held), [a160, a160], u256)  # type: ignore[assignment]
+    for i, bits in enumerate((80, 256, 256)):
+        points = {(a,): r[i] for a, r in w.rounds.items()}
+        state.external_impls[f"latestRoundData()#{i}"] = _table(points, [a160], zt.bv_sort(bits))  # type: ignore[assignment]
 
 
 def symbolic_env(w: World, prefix: str, session: Session) -> SymbolicEnv:
