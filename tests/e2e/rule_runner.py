@@ -67,7 +67,10 @@ class RuleRunner:
         *,
         moves: Sequence[EnvironmentMove] = (),
         seed: int = 0,
+        extra_addresses: Sequence[str] = (),
     ) -> None:
+        """`extra_addresses` (references such as "@token", or hex) join the argument pool:
+        a family whose functions take a token needs its helpers there."""
         assert pre.target == post.target and pre.addresses == post.addresses
         self.spec, self.artifact = spec, artifact
         self.pre, self.post = ChainState(pre, artifact, spec), ChainState(post, artifact, spec)
@@ -75,6 +78,8 @@ class RuleRunner:
         self.target = post.target
         self.senders = (*post.actors, address_of(0))
         self.addresses = tuple(int(a, 16) for a in (*post.actors, post.target, address_of(0)))
+        refs = dict(post.addresses)
+        self.addresses += tuple(int(resolve_ref(a, refs), 16) for a in extra_addresses)
         self.moves = tuple(moves)
         self.rng = random.Random(seed)
 
@@ -135,6 +140,10 @@ class RuleRunner:
         refs = dict(self.post.d.addresses)
         failed: list[str] = []
         for to, signature, raw_args, sender in steps:
+            if to == "@clock":  # not a call: time passes on both chains
+                for d in (self.pre.d, self.post.d):
+                    d.chain.warp(int(raw_args[0]), 1)
+                continue
             params = [AbiParam("", t) for t in signature_types(signature)]
             values = [coerce(p, a, refs) for p, a in zip(params, raw_args, strict=True)]
             data = selector(signature) + abi_encode([p.type for p in params], values)
