@@ -92,9 +92,6 @@ EXTRA_ADDRESSES: dict[str, tuple[str, ...]] = {
 NOT_EXPRESSIBLE: dict[str, set[str]] = {
     # a multi-transaction, two-actor scenario; the state seen *during* a call
     "erc4626_vault": {"no_inflation_profit", "state_before_transfer"},
-    # the feed round's fields (latestRoundData returns five values; inputs read one)
-    "cdp_engine": {"price_checked"},
-    "perp_engine": {"oracle_checked"},
     # per-asset oracles and tokens live in an array of structs
     "multi_collateral_pool": {"liquidate_only_unhealthy", "credited_only_received"},
 }
