@@ -92,8 +92,6 @@ EXTRA_ADDRESSES: dict[str, tuple[str, ...]] = {
 NOT_EXPRESSIBLE: dict[str, set[str]] = {
     # a multi-transaction, two-actor scenario; the state seen *during* a call
     "erc4626_vault": {"no_inflation_profit", "state_before_transfer"},
-    # per-asset oracles and tokens live in an array of structs
-    "multi_collateral_pool": {"liquidate_only_unhealthy", "credited_only_received"},
 }
 # Variants whose contract has another storage shape than the family's correct one: none
 # today (Vault4626_B7 only drops the constant DECIMALS_OFFSET, which no spec reads). A spec
