@@ -42,6 +42,9 @@ spec World {
     ghost mathint g;
     ghost mapping(address => uint256) gm;
     input uint256 price = owner.price() in [1e16, 1e22];
+    input uint256 heldBy(address tok, address who) = tok.balanceOf(who);
+    input (uint80 roundId, int256 answer, uint256 updatedAt) round(address f) =
+        f.latestRoundData();
 
     hook poke(uint256 amount) {
         g = g + amount - old(total);
@@ -74,6 +77,8 @@ spec World {
         ensures toAssetsUp(position[i][a].shares, market[i].supply, market[i].borrow) >= x;
         ensures exists bytes32 j: market[j].fee > uint64(x);
         ensures ltvUp(position[i][a].collateral, price, position[i][a].debt) <= 8e17;
+        ensures heldBy(a, this) - old(heldBy(a, this)) == x
+            || forall address u: round(u).answer > 0 => round(u).updatedAt >= old(heldBy(u, a));
     }
     satisfy reachable(uint256 x) { call poke(x); ensures total == old(total) + x; }
 }
