@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from solvency.smt import terms as zt
 from solvency.smt.solver import Session, Verdict
+from solvency.smt.state import SymbolicEnv, SymbolicState
 from solvency.specs import lower_concrete, lower_smt, typed
 from solvency.specs.api import check_source
 from solvency.specs.check_expr import children, free_vars
@@ -201,3 +202,36 @@ def test_every_subexpression_and_the_hook_agree(
     assert new_ghosts.get("g", ()) == session.value(g_out)
     for addr, o in gm_outs:
         assert new_ghosts.get("gm", (addr,)) == session.value(o)
+
+
+BOUNDED = """
+spec World {
+    input uint256 h(address t) = t.balanceOf(this) in [5, 100];
+    rule r(address a) {
+        call poke(1);
+        ensures h(a) >= 5 && h(a) <= 100;
+        ensures h(a) == old(h(a));
+    }
+}
+"""
+
+
+def _proves(cond: typed.TExpr, assume: bool) -> Verdict:
+    """Whether `cond` can be false on an unconstrained pair of states (with or without the
+    states' assumptions, i.e. the declared bounds)."""
+    session = Session()
+    pre, post = SymbolicState("pre"), SymbolicState("post")
+    frame = SmtFrame(post, SymbolicEnv.fresh("env"), pre, {"a": zt.const("a", zt.bv_sort(160))})
+    session.add(zt.not_(lower(cond, frame)))
+    if assume:
+        for fact in (*pre.assumptions, *post.assumptions):
+            session.add(fact)
+    return session.check().verdict
+
+
+def test_external_reads_are_bounded_and_belong_to_one_state() -> None:
+    (spec,) = check_source(BOUNDED, WORLD, "<bounded>")
+    bounds, same = (s for s in spec.rules[0].body if isinstance(s, typed.Ensures))
+    assert _proves(bounds.cond, assume=True) is Verdict.UNSAT  # the bounds hold everywhere
+    assert _proves(bounds.cond, assume=False) is Verdict.SAT  # … because they are assumed
+    assert _proves(same.cond, assume=True) is Verdict.SAT  # pre and post values may differ
