@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from eth_abi.abi import decode as abi_decode
-from eth_abi.abi import encode as abi_encode
-
-from solvency.analyzers.fuzz.chain import address_of, selector
+from solvency.analyzers.fuzz.chain import address_of
 from solvency.analyzers.fuzz.deploy import Deployment
+from solvency.analyzers.fuzz.state import call_external, to_hex_address
 from solvency.build import CompiledContract
 from solvency.specs import typed
 from solvency.specs.lower_concrete import ConcreteFrame, Value, evaluate
@@ -23,8 +21,7 @@ from solvency.specs.types import Kind, SType
 SMALL_INTS = (*range(8), 10**18, 10**24)
 
 
-def _hex(a: int) -> str:
-    return f"0x{a:040x}"
+_hex = to_hex_address
 
 
 def to_abi(kind: str, v: Value) -> Any:
@@ -95,19 +92,7 @@ class ChainState:
     def external_call(
         self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
     ) -> tuple[Value, ...]:
-        to = receiver
-        types = signature_types(signature)
-        data = selector(signature) + abi_encode(
-            types, [to_abi(t, a) for t, a in zip(types, args, strict=True)]
-        )
-        snap = self.d.chain.snapshot()
-        try:
-            result = self.d.chain.raw_call(address_of(0), _hex(to), data)
-        finally:
-            self.d.chain.revert(snap)
-        if not result.success:
-            raise AssertionError(f"{signature} on {_hex(to)} reverted: {result.reason}")
-        return tuple(from_abi(v) for v in abi_decode(list(outputs), result.output))
+        return call_external(self.d.chain, _hex(receiver), signature, args, outputs)
 
     def input(self, name: str) -> int:
         i = self.inputs[name]
