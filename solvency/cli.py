@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     lint.set_defaults(run=_run_lint)
     _add_spec_command(commands)
     _add_fuzz_command(commands)
+    # Commands with a module of their own (still the CLI layer: they print and exit codes).
+    from solvency import cli_audit, cli_prove  # noqa: PLC0415 - they import this module
+
+    cli_prove.add_command(commands)
+    cli_audit.add_commands(commands)
     return parser
 
 
