@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from solvency import __version__
-from solvency.analyzers.audit_scope import sibling_specs
+from solvency.analyzers.audit_scope import sibling_specs, sol_files
 from solvency.build import BuildOptions, CompiledProject, compile_target
-from solvency.core.errors import UserError
+from solvency.core.errors import CompileError, UserError
 from solvency.core.exit_codes import ExitCode
 from solvency.core.findings import Finding, Severity
 from solvency.core.properties import PropertyResult, Status
@@ -136,7 +136,16 @@ class _Run:
 
     def target(self, target: Path) -> None:
         name = str(target)
-        loaded = self._stage(name, "compile", lambda: _load(target, self.options.build))
+        files = _plain_folder_files(target, self.options.build.exclude)
+        if len(files) > 1:
+            try:  # one compilation for the folder, unless a broken file would sink the rest
+                loaded = _load(target, self.options.build)
+            except CompileError:
+                for file in files:
+                    self.target(file)
+                return
+        else:
+            loaded = self._stage(name, "compile", lambda: _load(target, self.options.build))
         if loaded is None:
             return
         self.compiled.append(loaded.compiled)
@@ -189,7 +198,8 @@ class _Run:
         try:
             return work()
         except UserError as exc:
-            self._fail(target, stage, exc.render(), exc, exc.hint)
+            message = exc.render().removesuffix(f"\nhint: {exc.hint}" if exc.hint else "")
+            self._fail(target, stage, message, exc, exc.hint)
         except Exception as exc:  # an engine crash must not take the other targets down
             message = f"{type(exc).__name__}: {exc}"
             self._fail(target, stage, message, exc, "rerun with --debug and report it")
@@ -274,6 +284,18 @@ def _load(target: Path, build: BuildOptions) -> Any:
     if not target.exists():
         raise UserError(f"target {target} does not exist")
     return analyse(compile_target(target, build))
+
+
+def _plain_folder_files(target: Path, exclude: Sequence[str]) -> tuple[Path, ...]:
+    """The .sol files of a folder that we compile ourselves (not Foundry/Hardhat's build)."""
+    from solvency.build.frameworks import detect  # noqa: PLC0415
+
+    if not target.is_dir() or detect(target) is not None:
+        return ()
+    cwd = Path.cwd().resolve()
+    return tuple(
+        p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in sol_files(target, exclude)
+    )
 
 
 def _static(loaded: Any) -> tuple[Finding, ...]:

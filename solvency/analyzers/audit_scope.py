@@ -22,7 +22,7 @@ _SKIP_DIRS = {"node_modules", ".git", "out", "cache", "artifacts", ".solvency", 
 
 def sibling_specs(target: Path, exclude: Sequence[str] = ()) -> tuple[Path, ...]:
     """`X.spec` or `X.sol.spec` beside each contract file `X.sol` of a file or folder target."""
-    files = [target] if target.is_file() else sorted(_sol_files(target, exclude))
+    files = [target] if target.is_file() else sorted(sol_files(target, exclude))
     found: list[Path] = []
     for sol in files:
         for candidate in (sol.with_suffix(".spec"), sol.with_name(sol.name + ".spec")):
@@ -44,7 +44,7 @@ def with_dependents(
     root = root.resolve()
     start = {p.resolve() for p in changed if p.suffix == ".sol" and p.is_file()}
     importers: dict[Path, set[Path]] = {}
-    for sol in _sol_files(root, exclude):
+    for sol in sol_files(root, exclude):
         for imported in imports_of(sol, root, remappings):
             importers.setdefault(imported, set()).add(sol)
     seen = set(start)
@@ -85,7 +85,8 @@ def _resolve(name: str, importer: Path, root: Path, remappings: Sequence[str]) -
     return candidate if candidate.is_file() else None
 
 
-def _sol_files(folder: Path, exclude: Sequence[str]) -> Iterable[Path]:
+def sol_files(folder: Path, exclude: Sequence[str] = ()) -> Iterable[Path]:
+    """Every .sol file under `folder`, resolved, without dependency and build folders."""
     for path in folder.rglob("*.sol"):
         parts = set(path.relative_to(folder).parts[:-1])
         if parts & _SKIP_DIRS or any(p.startswith(".") for p in parts):
