@@ -8,6 +8,7 @@ id it used); entries outside them are zero because nothing ever wrote them.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -92,6 +93,11 @@ class ConcreteFrame:
     old: ConcreteState | None = None
     old_ghosts: GhostStore | None = None
     bindings: Mapping[str, Value] = field(default_factory=dict)
+    # Values of sums, quantifiers and calls already evaluated in this frame's states, keyed by
+    # node, state and the variables the node reads: one invariant checked for many parameter
+    # values re-evaluates its parameter-free parts (sum(debtOf)) once. None: no caching. A
+    # memo must not outlive the states it was filled from (the fuzzer makes one per check).
+    memo: dict[tuple[object, ...], Value] | None = field(default=None, compare=False)
 
     def bind(self, name: str, value: Value) -> ConcreteFrame:
         return replace(self, bindings={**self.bindings, name: value})
@@ -139,6 +145,16 @@ def evaluate(e: typed.TExpr, f: ConcreteFrame) -> Value:
             if f.old is None:
                 raise InternalError("old() evaluated without an earlier state")
             return evaluate(o, replace(f, state=f.old, old=None, ghosts=f.old_ghosts))
+        case typed.Sum() | typed.Quant() | typed.ViewCall() | typed.ExternalRead():
+            return _compound(e, f) if f.memo is None else _memoized(e, f, f.memo)
+        case typed.Let(name=n, value=v, body=b):
+            return evaluate(b, f.bind(n, evaluate(v, f)))
+    raise InternalError(f"cannot evaluate {type(e).__name__}")
+
+
+def _compound(e: typed.TExpr, f: ConcreteFrame) -> Value:
+    """Sums, quantifiers and calls: the nodes worth caching."""
+    match e:
         case typed.Sum(var=n, var_type=t, body=b):
             return sum(int(evaluate(b, f.bind(n, k))) for k in _unique(f.state.keys(t)))
         case typed.Quant(universal=u, var=n, var_type=t, body=b):
@@ -156,9 +172,50 @@ def evaluate(e: typed.TExpr, f: ConcreteFrame) -> Value:
             if len(out) != len(e.outputs):
                 raise InternalError(f"{sig} returned {len(out)} values, not {len(e.outputs)}")
             return normalize(out[i], t)
-        case typed.Let(name=n, value=v, body=b):
-            return evaluate(b, f.bind(n, evaluate(v, f)))
     raise InternalError(f"cannot evaluate {type(e).__name__}")
+
+
+def _memoized(e: typed.TExpr, f: ConcreteFrame, memo: dict[tuple[object, ...], Value]) -> Value:
+    names = _reads(e)
+    if names is None:  # reads ghosts, which hooks change between evaluations
+        return _compound(e, f)
+    key = (id(e), id(f.state), id(f.old), f.env, tuple(f.bindings.get(n) for n in names))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _compound(e, f)
+    return found
+
+
+_READS: dict[int, tuple[typed.TExpr, tuple[str, ...] | None]] = {}
+
+
+def _reads(e: typed.TExpr) -> tuple[str, ...] | None:
+    """The variable names a node reads (bound inside or not: a superset is a safe key), or
+    None when it reads a ghost. Cached per node object (kept alive by the cache)."""
+    hit = _READS.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    names: set[str] = set()
+    ghost = False
+    todo: list[object] = [e]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, typed.GhostRead):
+            ghost = True
+            break
+        if isinstance(node, typed.Var):
+            names.add(node.name)
+        if isinstance(node, typed.StorageRead):
+            todo.extend(node.key_exprs())
+        for slot in getattr(node, "__slots__", ()):
+            value = getattr(node, slot, None)
+            if isinstance(value, tuple):
+                todo.extend(v for v in value if isinstance(v, _NODE_TYPES))
+            elif isinstance(value, _NODE_TYPES):
+                todo.append(value)
+    result = None if ghost else tuple(sorted(names))
+    _READS[id(e)] = (e, result)
+    return result
 
 
 def _unique(keys: Iterable[int]) -> list[int]:
@@ -166,13 +223,33 @@ def _unique(keys: Iterable[int]) -> list[int]:
 
 
 def accesses(s: typed.StorageRead, f: ConcreteFrame) -> list[storage.Access]:
-    out: list[storage.Access] = []
+    return _accesses(s, _step_values(s, f))
+
+
+def _step_values(s: typed.StorageRead, f: ConcreteFrame) -> tuple[int | None, ...]:
+    """The evaluated mapping keys and array indices of a read (None for fields, lengths)."""
+    out: list[int | None] = []
     for step in s.steps:
         match step:
             case typed.KeyStep(key=k):
-                out.append(storage.Key(int(evaluate(k, f))))
+                out.append(int(evaluate(k, f)))
             case typed.IndexStep(index=i):
-                out.append(storage.Index(int(evaluate(i, f))))
+                out.append(int(evaluate(i, f)))
+            case _:
+                out.append(None)
+    return tuple(out)
+
+
+def _accesses(s: typed.StorageRead, values: tuple[int | None, ...]) -> list[storage.Access]:
+    out: list[storage.Access] = []
+    for step, v in zip(s.steps, values, strict=True):
+        match step:
+            case typed.KeyStep():
+                assert v is not None
+                out.append(storage.Key(v))
+            case typed.IndexStep():
+                assert v is not None
+                out.append(storage.Index(v))
             case typed.FieldStep(name=n):
                 out.append(storage.Field(n))
             case typed.LengthStep():
@@ -180,13 +257,30 @@ def accesses(s: typed.StorageRead, f: ConcreteFrame) -> list[storage.Access]:
     return out
 
 
+# (read node, keys) → where it is stored: sums re-read the same entries after every call and
+# each location costs a keccak per mapping step. The node is kept to tell a reused id apart.
+_LOCATIONS: dict[tuple[int, tuple[int | None, ...]], tuple[object, storage.StorageLocation | None]]
+_LOCATIONS = {}
+_MAX_LOCATIONS = 1 << 17
+
+
 def _storage(s: typed.StorageRead, f: ConcreteFrame) -> Value:
     if s.var.slot is None:
         raise InternalError(f"{s.var.name} has no storage slot")
-    try:
-        loc = storage.locate(s.var.slot, s.var.offset, s.var.type, accesses(s, f))
-    except storage.LayoutError:
-        return normalize(0, s.type)  # out of a fixed array's bounds: nothing is stored there
+    values = _step_values(s, f)
+    hit = _LOCATIONS.get((id(s), values))
+    if hit is not None and hit[0] is s:
+        loc = hit[1]
+    else:
+        try:
+            loc = storage.locate(s.var.slot, s.var.offset, s.var.type, _accesses(s, values))
+        except storage.LayoutError:
+            loc = None  # out of a fixed array's bounds: nothing is stored there
+        if len(_LOCATIONS) >= _MAX_LOCATIONS:
+            _LOCATIONS.clear()
+        _LOCATIONS[(id(s), values)] = (s, loc)
+    if loc is None:
+        return normalize(0, s.type)
     return normalize(storage.decode(f.state.storage_word(loc.slot), loc.offset, loc.type), s.type)
 
 
@@ -229,3 +323,6 @@ def apply_hook(hook: typed.Hook, f: ConcreteFrame) -> None:
     for a in hook.body:
         keys = tuple(evaluate(k, f) for k in a.keys)
         f.ghosts.set(a.ghost, keys, evaluate(a.value, f))
+
+
+_NODE_TYPES = typing.get_args(typed.TExpr)

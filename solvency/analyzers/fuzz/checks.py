@@ -82,8 +82,9 @@ class InvariantCheck:
         if held is not None and held.unchanged(state, env):
             return OK
         log = ReadLog(state, env)
+        memo: dict[tuple[object, ...], Value] = {}  # parameter-free parts: evaluated once
         for bound in bindings(self.inv.params, state, {}):
-            frame = ConcreteFrame(state=log, env=env, bindings=bound)
+            frame = ConcreteFrame(state=log, env=env, bindings=bound, memo=memo)
             if not evaluate(self.inv.expr, frame):
                 self._held = None
                 where = f" for {describe(bound)}" if bound else ""
@@ -235,10 +236,11 @@ class RuleCheck:
     ) -> Verdict:
         call = self.call
         assert isinstance(call, typed.CallStmt)
-        frame = ConcreteFrame(state=state, env=facts.env, old=old, bindings=dict(bound))
+        memo: dict[tuple[object, ...], Value] = {}
+        frame = ConcreteFrame(state=state, env=facts.env, old=old, bindings=dict(bound), memo=memo)
         for p, v in zip(call.results, facts.results, strict=False):
             frame = frame.bind(p.name, normalize(v, p.type))
-        pre = ConcreteFrame(state=old, env=facts.env, bindings=frame.bindings)
+        pre = ConcreteFrame(state=old, env=facts.env, bindings=frame.bindings, memo=memo)
         for stmt in self.after:
             match stmt:
                 case typed.Reverts(cond=c, unless=unless):
