@@ -57,10 +57,26 @@ class Finding:
     evidence: tuple[str, ...] = ()
     suppressed: bool = False
     fingerprint: str = field(default="")
+    # Filled by the report merge (reports/merge.py); defaults keep single-engine callers simple.
+    engines: tuple[str, ...] = ()  # every engine that saw this bug; `engine` comes first
+    confirmed: bool = False  # a replayed counterexample breaks a property in this function
+    confirmed_by: tuple[str, ...] = ()  # the properties whose counterexamples confirm it
+    related_properties: tuple[str, ...] = ()  # violated properties in the same function
+    aliases: tuple[str, ...] = ()  # fingerprints of findings merged into this one
+    merged_rules: tuple[str, ...] = ()  # their rule ids (e.g. Slither's next to our rule)
+    baselined: bool = False  # accepted in a baseline file: shown, counted, never gating
+    help_uri: str = ""  # the rule's documentation (Slither's wiki link), when known
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
             object.__setattr__(self, "fingerprint", compute_fingerprint(self))
+        if not self.engines:
+            object.__setattr__(self, "engines", (self.engine,))
+
+    @property
+    def fingerprints(self) -> tuple[str, ...]:
+        """Its own fingerprint and those of the findings merged into it (for baselines)."""
+        return (self.fingerprint, *self.aliases)
 
     @property
     def primary(self) -> Location | None:

@@ -34,6 +34,7 @@ class Stats:
     compile_cache_hit: bool = False
     suppressed_findings: int = 0
     solc_version: str = ""
+    baselined_findings: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +46,15 @@ class Report:
     errors: tuple[ReportError, ...] = ()
     stats: Stats = field(default_factory=Stats)
     schema_version: str = SCHEMA_VERSION
+    # Folders that the locations' relative `file`s are relative to (for code excerpts).
+    source_roots: tuple[str, ...] = ()
 
     def active_findings(self) -> tuple[Finding, ...]:
         """Findings not suppressed by an inline comment, most severe first."""
         return tuple(sorted((f for f in self.findings if not f.suppressed), key=Finding.sort_key))
 
     def findings_at_least(self, severity: Severity) -> tuple[Finding, ...]:
-        return tuple(f for f in self.active_findings() if f.severity.at_least(severity))
+        """The findings that fail a gate at `severity`: active and not accepted in a baseline."""
+        return tuple(
+            f for f in self.active_findings() if f.severity.at_least(severity) and not f.baselined
+        )

@@ -1,4 +1,9 @@
-"""The terminal summary: findings grouped by severity, properties, errors (rich)."""
+"""The terminal summary (rich): properties, findings by severity, counterexamples,
+assumptions, errors per target.
+
+Every cell is a `Text`, never a markup string: identifiers and messages come from the
+contract, and a `[bold]` in a function name must print as written.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from solvency.core.findings import Finding, Severity
+from solvency.core.properties import Status
 from solvency.core.report import Report
+from solvency.reports.common import finding_flags, shown_findings, status_label, summary_line
 
 _STYLE = {
     Severity.HIGH: "bold red",
@@ -17,6 +24,15 @@ _STYLE = {
     Severity.LOW: "cyan",
     Severity.INFORMATIONAL: "dim",
     Severity.OPTIMIZATION: "dim",
+}
+_STATUS_STYLE = {
+    Status.VIOLATED: "bold red",
+    Status.ERROR: "red",
+    Status.UNKNOWN: "yellow",
+    Status.VACUOUS: "yellow",
+    Status.HELD: "cyan",
+    Status.PROVED_BOUNDED: "green",
+    Status.PROVED: "bold green",
 }
 
 
@@ -26,25 +42,42 @@ def render_terminal(report: Report, *, width: int = 120, color: bool = False) ->
     console = Console(
         file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False
     )
-    findings = report.active_findings()
+    if report.properties:
+        console.print(_properties_table(report))
+    findings = shown_findings(report)
     for severity in Severity:
         group = [f for f in findings if f.severity is severity]
         if group:
             console.print(_findings_table(severity, group))
-    if report.properties:
-        table = Table(title="Properties", title_justify="left", expand=False)
-        for column in ("property", "kind", "engine", "status", "reason"):
-            table.add_column(column)
-        for p in report.properties:
-            table.add_row(p.name, p.kind.value, p.engine, p.status.value.upper(), p.reason)
-        console.print(table)
+    _print_counterexamples(console, report)
+    _print_assumptions(console, report)
     for error in report.errors:
         where = f"{error.location.short()}: " if error.location else ""
+        hint = f" (hint: {error.hint})" if error.hint else ""
         console.print(
-            Text(f"error [{error.stage}] {error.target}: {where}{error.message}", style="bold red")
+            Text(
+                f"error [{error.stage}] {error.target}: {where}{error.message}{hint}",
+                style="bold red",
+            )
         )
-    console.print(_summary(report))
+    console.print(Text(summary_line(report)))
     return buffer.getvalue()
+
+
+def _properties_table(report: Report) -> Table:
+    table = Table(title="Properties", title_justify="left", expand=False)
+    for column in ("property", "contract", "kind", "status", "engines", "reason"):
+        table.add_column(column)
+    for p in report.properties:
+        table.add_row(
+            Text(p.name),
+            Text(p.contract or "-"),
+            Text(p.kind.value),
+            Text(status_label(p), style=_STATUS_STYLE[p.status]),
+            Text(", ".join(p.engines)),
+            Text(p.reason),
+        )
+    return table
 
 
 def _findings_table(severity: Severity, group: list[Finding]) -> Table:
@@ -57,27 +90,43 @@ def _findings_table(severity: Severity, group: list[Finding]) -> Table:
     table.add_column("location", no_wrap=True)
     table.add_column("rule")
     table.add_column("confidence")
+    table.add_column("engines")
     table.add_column("finding")
     for f in group:
         where = f.primary.short() if f.primary else "-"
-        table.add_row(where, f.rule_id, f.confidence.value, f.title)
+        flags = finding_flags(f)
+        title = f.title + (f" [{'; '.join(flags)}]" if flags else "")
+        table.add_row(
+            Text(where),
+            Text(", ".join((f.rule_id, *f.merged_rules))),
+            Text(f.confidence.value),
+            Text(", ".join(f.engines)),
+            Text(title),
+        )
     return table
 
 
-def _summary(report: Report) -> Text:
-    findings = report.active_findings()
-    counts = ", ".join(
-        f"{sum(1 for f in findings if f.severity is s)} {s.value}"
-        for s in Severity
-        if any(f.severity is s for f in findings)
-    )
-    parts = [f"{len(findings)} findings" + (f" ({counts})" if counts else "")]
-    if report.stats.suppressed_findings:
-        parts.append(f"{report.stats.suppressed_findings} suppressed")
-    if report.errors:
-        parts.append(f"{len(report.errors)} errors")
-    parts.append(
-        f"{report.stats.contracts} contracts, solc {report.stats.solc_version or '?'}"
-        + (" (compile cache hit)" if report.stats.compile_cache_hit else "")
-    )
-    return Text("; ".join(parts))
+def _print_counterexamples(console: Console, report: Report) -> None:
+    for p in report.properties:
+        cex = p.counterexample
+        if p.status is not Status.VIOLATED or cex is None:
+            continue
+        replay = "replayed on the EVM" if p.confirmed else "not replayed"
+        console.print(
+            Text(f"Counterexample: {p.name} ({', '.join(p.engines)}; {replay})", style="bold")
+        )
+        for line in cex.render():
+            console.print(Text(f"  {line}"))
+        if cex.replay_note:
+            console.print(Text(f"  note: {cex.replay_note}", style="dim"))
+
+
+def _print_assumptions(console: Console, report: Report) -> None:
+    for p in report.properties:
+        if not p.assumptions:
+            continue
+        console.print(Text(f"Assumptions of {p.name} ({status_label(p)}):", style="bold"))
+        for a in p.assumptions:
+            where = f" at {a.location.short()}" if a.location else ""
+            state = f"discharged: {a.discharged_by}" if a.discharged_by else "OPEN"
+            console.print(Text(f"  [{a.kind}] {a.description}{where} — {state}"))
