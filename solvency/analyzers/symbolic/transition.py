@@ -70,7 +70,7 @@ def encode_function(
     """`function` called on `contract` in state `pre` with environment `env`."""
     from solvency.analyzers.symbolic.exec_driver import run_function  # noqa: PLC0415
 
-    return run_function(contract, function, pre, env, options, constructor=False)
+    return run_function(contract, function, pre, env, options)
 
 
 def encode_constructor(
