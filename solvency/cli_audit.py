@@ -288,7 +288,7 @@ def _apply_baseline(report: Report, path: Path) -> Report:
 
 
 def _render(report: Report, args: argparse.Namespace) -> str:
-    from solvency import reports  # noqa: PLC0415
+    from solvency import reports  # noqa: PLC0415 - keep --help fast
 
     color = (
         args.format == "terminal"
@@ -296,16 +296,7 @@ def _render(report: Report, args: argparse.Namespace) -> str:
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    render = getattr(reports, "render", None)
-    if render is not None:
-        text: str = render(report, args.format, color=color)
-        return text
-    # The reports layer's renderers have not landed: the two formats that exist already.
-    if args.format == "json":
-        return reports.report_to_json(report)
-    if args.format == "terminal":
-        return reports.render_terminal(report, color=color)
-    raise UserError(f"--format {args.format} is not available in this build of Solvency")
+    return reports.render(report, args.format, color=color)
 
 
 def _write(text: str, args: argparse.Namespace) -> None:

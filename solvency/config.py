@@ -174,7 +174,7 @@ class _Reader:
         raise UserError(f"`{self.prefix}{key}` {problem}", location=self.location(key), hint=hint)
 
     def location(self, key: str) -> Location:
-        pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=', re.MULTILINE)
+        pattern = re.compile(rf'^[ \t]*"?{re.escape(key)}"?[ \t]*=', re.MULTILINE)
         match = pattern.search(self.text)
         line = self.text.count("\n", 0, match.start()) + 1 if match else 0
         return Location(str(self.path), line)

@@ -274,7 +274,18 @@ class _Run:
             suppressed_findings=sum(1 for f in findings if f.suppressed),
             solc_version=", ".join(versions),
         )
-        return _merge(tuple(str(t) for t in targets), findings, self.properties, self.errors, stats)
+        from solvency.reports.merge import merge  # noqa: PLC0415
+
+        return merge(
+            tuple(str(t) for t in targets),
+            findings,
+            self.properties,
+            self.errors,
+            stats,
+            __version__,
+            static_ran=self.options.static,
+            source_roots=tuple(dict.fromkeys(str(c.root) for c in compiled)),
+        )
 
 
 def _load(target: Path, build: BuildOptions) -> Any:
@@ -310,26 +321,3 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     for f in findings:
         seen.setdefault(f.fingerprint + str(f.primary), f)
     return sorted(seen.values(), key=Finding.sort_key)
-
-
-def _merge(
-    targets: tuple[str, ...],
-    findings: list[Finding],
-    properties: list[PropertyResult],
-    errors: list[ReportError],
-    stats: Stats,
-) -> Report:
-    """The reports layer's merge (dedupe across engines, cross-confirmation, assumptions)."""
-    try:
-        from solvency.reports.merge import merge  # noqa: PLC0415
-    except ImportError:  # the reports layer's merge has not landed: keep the raw results
-        return Report(
-            tool_version=__version__,
-            targets=targets,
-            findings=tuple(findings),
-            properties=tuple(properties),
-            errors=tuple(errors),
-            stats=stats,
-        )
-    report: Report = merge(targets, findings, properties, errors, stats, __version__)
-    return report
