@@ -201,11 +201,13 @@ class Campaign:
                     return
                 for call in world.decode_calls(rng.randbytes(CHUNK_BYTES)):
                     executed.append(call)
-                    for b in runner.step(call, active, len(executed) - 1):
-                        self._on_breach(b, executed)
+                    found = runner.step(call, active, len(executed) - 1)
+                    if any([self._on_breach(b, executed) for b in found]):  # note them all
+                        raise _FoundError(self._hunt.property if self._hunt else "")
                 self._tick()
 
-    def _on_breach(self, b: Breach, executed: list[Call]) -> None:
+    def _on_breach(self, b: Breach, executed: list[Call]) -> bool:
+        """Note a breach (the hunt or a pending one); True when it is the hunted property."""
         if self._hunt is None and b.property not in self._pending:
             self._hunt = self._new_hunt(b, executed)
         elif b.property not in self._pending and (
@@ -216,7 +218,8 @@ class Campaign:
         if hunt is not None and b.property == hunt.property:
             if not hunt.best or len(executed) < len(hunt.best):
                 hunt.best = list(executed)
-            raise _FoundError(b.property)
+            return True
+        return False
 
     def _new_hunt(self, b: Breach, executed: list[Call]) -> _Hunt:
         hunt = _Hunt(b.property, b.detail, self.runner.calls, self.elapsed, list(executed))
@@ -226,7 +229,8 @@ class Campaign:
     # ── recording ────────────────────────────────────────────────────────────────────────
 
     def _settle_pending(self) -> None:
-        for name, hunt in list(self._pending.items()):
+        while self._pending:
+            name, hunt = next(iter(self._pending.items()))
             del self._pending[name]
             if name in self.discoveries:
                 continue
@@ -235,9 +239,17 @@ class Campaign:
                 seconds = min(seconds, max(0.5, self.config.budget_seconds / 5))
             saved = self.runner.counters()
             calls = shrink(hunt.best, self._fails(name), time.monotonic() + seconds)
+            self._record_hunt(hunt, calls)
+            # A minimal sequence often breaks more than it was shrunk for (a self-transfer
+            # that mints breaks the totals and solvency too, once no donation hides it).
+            others = self.active() - set(self._pending)
+            for b in self.runner.run(calls, others) if others else ():
+                if b.property not in self._pending:
+                    found = _Hunt(b.property, b.detail, hunt.calls, hunt.seconds)
+                    found.best = list(calls[: b.index + 1])
+                    self._pending[b.property] = found
             self.shrink_calls += self.runner.calls - saved.calls
             self.runner.restore(saved)
-            self._record_hunt(hunt, calls)
 
     def _fails(self, name: str) -> Callable[[Sequence[Call]], int | None]:
         def fails(calls: Sequence[Call]) -> int | None:

@@ -33,6 +33,7 @@ from solvency.specs.lower_concrete import ConcreteEnv, Value
 ASSERT = "assert"  # Solidity assert failures: Panic(0x01), or 0xfe before 0.8
 ARITHMETIC_PANICS = (0x11, 0x12)  # checked arithmetic: the revert a 0.8 contract relies on
 RETRIES = 3
+MAX_IDS = 32
 T = TypeVar("T")
 
 
@@ -152,9 +153,10 @@ class Runner:
         self._count(call, result)
         outs = world.track(self.keys, call, result) if self.needs_keys else ()
         if result.success:
-            world.learn(call)
+            world.learn(call, outs)
         if result.success and self.needs_keys:
             self.keys.settle(self.live.storage_word)
+            world.pool.ids[:] = list(self.keys.integers)[-MAX_IDS:]  # ids the target now holds
         breaches: list[Breach] = []
         if ASSERT in active and _is_assert(result):
             breaches.append(Breach(ASSERT, PropertyKind.ASSERT, index, f"{result.reason}"))

@@ -19,12 +19,13 @@ from solvency.analyzers.fuzz.keys import split_tuple
 _NUMBER = re.compile(r"\b(0x[0-9a-fA-F]+|\d[\d_]*(?:e\d+)?)\b")
 _POWER = re.compile(r"\b10\s*\*\*\s*(\d+)\b")
 MAX_POOL = 256
+MAX_RECENT = 32
 
 
 class ByteSource:
     """Reads integers from a chunk; past its end every read is 0."""
 
-    __slots__ = ("data", "hint", "length", "pos", "sender")
+    __slots__ = ("data", "hint", "length", "pos", "recent", "sender")
 
     def __init__(self, data: bytes, sender: str | None = None) -> None:
         self.data = data
@@ -32,6 +33,7 @@ class ByteSource:
         self.length: int | None = None  # dynamic arrays of one call share a length
         self.sender = sender  # the caller: `to == msg.sender` is where aliasing bugs live
         self.hint: list[str] = []  # addresses this parameter took in successful calls
+        self.recent: list[str] = []  # … earlier in this sequence (the token just deposited)
 
     def byte(self) -> int:
         if self.pos >= len(self.data):
@@ -53,6 +55,34 @@ class Pool:
     integers: list[int] = field(default_factory=lambda: [0, 1])
     addresses: list[str] = field(default_factory=list)
     by_name: dict[str, list[str]] = field(default_factory=dict)  # parameter name → addresses
+    # Sequence-local (cleared when the world rewinds): the integers earlier successful calls
+    # of this sequence took and returned (an amount deposited is the amount to withdraw, an
+    # id returned is the id to settle), and the integer keys the target now holds entries
+    # under (ids, array indices). Decoding stays a function of the sequence so far.
+    recent: list[int] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    named: dict[str, list[str]] = field(default_factory=dict)  # parameter name → addresses
+    last_sender: str | None = None  # of the last successful call: the same user goes on
+
+    def remember(self, value: int) -> None:
+        if value in self.recent:
+            self.recent.remove(value)
+        elif len(self.recent) >= MAX_RECENT:
+            del self.recent[0]
+        self.recent.append(value)
+
+    def remember_address(self, name: str, address: str) -> None:
+        known = self.named.setdefault(name, [])
+        if address in known:
+            known.remove(address)
+        known.append(address)
+        del known[:-4]
+
+    def forget(self) -> None:
+        self.recent.clear()
+        self.ids.clear()
+        self.named.clear()
+        self.last_sender = None
 
     def learn(self, name: str, address: str) -> None:
         known = self.by_name.setdefault(name, [])
@@ -132,25 +162,47 @@ def draw_value(abi_type: str, src: ByteSource, pool: Pool) -> Any:
 def draw_uint(bits: int, src: ByteSource, pool: Pool) -> int:
     top = (1 << bits) - 1
     mode, b = src.byte(), src.byte()
-    match mode % 6:
-        case 0 | 1:  # small numbers: counts, ids, indices
+    match mode % 8:
+        case 0:  # small numbers: counts, ids, indices (most arrays are short)
+            value = b % 16
+        case 1:
             value = b
         case 2 | 3:  # a mined constant, sometimes one off or scaled down
             value = pool.integers[b % len(pool.integers)]
-            tweak = mode // 6 % 4
+            tweak = mode // 8 % 4
             value = (value, value - 1, value + 1, value // 2)[tweak]
         case 4:  # boundaries
             value = (0, 1, top, top - 1, 1 << (bits - 1), 10**18, 10**6, 10**27)[b % 8]
-        case _:  # any value of the width
+        case 5:  # any value of the width
             value = src.uint(min(bits // 8, 1 + b % 32))
+        case 6:  # what this sequence used or got back: the amount deposited, the id returned
+            known = pool.recent or pool.ids or pool.integers
+            value = known[-1 - b % len(known)]  # the latest first
+            tweak = mode // 8 % 4
+            value = (value, value - 1, value + 1, value // 2)[tweak]
+        case _:  # a share of a known amount: part of a balance, a price a few % lower
+            known = pool.recent or pool.integers
+            value = known[-1 - b % len(known)] * (1 + mode // 8 % 32) // 16
     return value & top
+
+
+def draw_id(bits: int, src: ByteSource, pool: Pool) -> int:
+    """An id or index parameter: mostly an integer key the target holds an entry under."""
+    b = src.byte()
+    if b < 160 and pool.ids:
+        return pool.ids[-1 - b % len(pool.ids)] & ((1 << bits) - 1)
+    if b < 200:
+        return b % 8
+    return draw_uint(bits, src, pool)
 
 
 def draw_address(src: ByteSource, pool: Pool) -> str:
     b = src.byte()
-    if b < 128 and src.hint:  # e.g. `token`: the allowed tokens, learnt from calls that worked
+    if b < 64 and src.recent:
+        return src.recent[-1 - b % len(src.recent)]
+    if b < 96 and src.hint:  # e.g. `token`: the allowed tokens, learnt from calls that worked
         return src.hint[b % len(src.hint)]
-    if 200 <= b < 232 and src.sender is not None:
+    if 96 <= b < 144 and src.sender is not None:  # `to == msg.sender`: aliasing bugs
         return src.sender
     if b < 240 and pool.addresses:
         return pool.addresses[b % len(pool.addresses)]

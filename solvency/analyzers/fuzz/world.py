@@ -25,6 +25,7 @@ from solvency.analyzers.fuzz.state import to_int_address
 from solvency.analyzers.fuzz.values import (
     ByteSource,
     Pool,
+    draw_id,
     draw_uint,
     draw_value,
     draw_warp,
@@ -50,6 +51,7 @@ class Action:
     entry: AbiEntry
     sender: str | None = None  # fixed sender (environment moves); None: an actor
     bounds: tuple[tuple[int, int], ...] = ()
+    reference: int | None = None  # environment: the helper's starting value (a price)
 
 
 class World:
@@ -91,6 +93,8 @@ class World:
         for step in recipe.setup:  # keys the setup wrote under (markets, ids)
             for raw in step.args:
                 _seed_key(self.base_keys, raw)
+        self._learn_setup(recipe, artifacts["target"])
+        self._env_last: dict[tuple[str, str], int] = {}  # sequence-local: the last price set
         self._base_time = (self.chain.timestamp, self.chain.block_number)
         self._base = self.chain.snapshot()
 
@@ -112,7 +116,8 @@ class World:
             address = resolve_ref(move.to, refs)
             sender = resolve_ref(move.sender, refs)
             bounds = tuple((_bound(lo, refs), _bound(hi, refs)) for lo, hi in move.bounds)
-            out.append(Action(ENVIRONMENT, label, address, entry, sender, bounds))
+            reference = _reference(recipe, label, bounds)
+            out.append(Action(ENVIRONMENT, label, address, entry, sender, bounds, reference))
         for name, art in artifacts.items():
             transfer = art.function("transfer(address,uint256)")
             if name != "target" and transfer is not None:
@@ -125,8 +130,21 @@ class World:
             raise UserError(f"{self.target_name} has no state-changing function to fuzz")
         return tuple(out)
 
+    def _learn_setup(self, recipe: Recipe, target: CompiledContract) -> None:
+        """Addresses the setup passed to the target (listed tokens, markets) are the ones its
+        functions accept: offer them for parameters of the same name from the start."""
+        refs = dict(self.deployment.addresses)
+        for step in recipe.setup:
+            entry = target.function(step.function) if step.to == "@target" else None
+            for param, raw in zip(entry.inputs if entry else (), step.args, strict=False):
+                known = isinstance(raw, str) and raw.startswith("@") and raw[1:] in refs
+                if param.type == "address" and known:
+                    self.pool.learn(param.name, refs[str(raw)[1:]])
+
     def reset(self) -> None:
         """Back to the state right after deployment (and a fresh snapshot of it)."""
+        self.pool.forget()
+        self._env_last.clear()
         self.chain.revert(self._base)
         self.chain.timestamp, self.chain.block_number = self._base_time
         self.chain.warp(0)
@@ -159,15 +177,11 @@ class World:
             return None
         action = self.table[pick % len(self.table)]
         warp = draw_warp(src)
-        sender = action.sender or self.senders[src.byte() % len(self.senders)]
+        sender = action.sender or self._sender(src.byte(), src.byte())
         src.sender = sender
         types = [p.canonical for p in action.entry.inputs]
         if action.kind == ENVIRONMENT:
-            args: list[Any] = [
-                _thawed(t, lo + draw_uint(256, src, self.pool) % (hi - lo + 1))
-                for t, (lo, hi) in zip(types, action.bounds, strict=False)
-            ]
-            args += [draw_value(t, src, self.pool) for t in types[len(args) :]]
+            args: list[Any] = self._environment_args(action, types, src)
         elif action.kind == DONATION:
             args = [self.target, draw_uint(256, src, self.pool) % (10**24 + 1)]
         elif action.kind in (PROXY, ARM):
@@ -200,20 +214,62 @@ class World:
             block_number=self.chain.block_number + (1 + warp // 12 if warp else 0),
         )
 
+    def _sender(self, b: int, again: int) -> str:
+        """Mostly an actor, often the one whose call last succeeded (deposit, then borrow);
+        the deployer (the owner) one call in six: its setter calls (a new feed, a zero debt
+        ceiling) often leave the rest of a sequence reverting."""
+        if again >= 160 and self.pool.last_sender is not None:
+            return self.pool.last_sender
+        actors = self.deployment.actors
+        if not actors or b % 6 == 5:
+            return self.deployment.deployer
+        return actors[b % len(actors)]
+
+    def _environment_args(self, action: Action, types: list[str], src: ByteSource) -> list[Any]:
+        """An oracle move: usually a step from the last value set (or the helper's starting
+        value) by a factor in [1/16, 2], small drops as likely as crashes; else any value in
+        the bounds."""
+        args: list[Any] = []
+        for i, (t, (lo, hi)) in enumerate(zip(types, action.bounds, strict=False)):
+            key = (action.contract, f"{action.entry.signature}#{i}")
+            ref = self._env_last.get(key, action.reference if i == 0 else None)
+            b = src.byte()
+            if ref is not None and b < 160:
+                factor = (12, 13, 14, 15, 15, 17, 18, 20, 24, 8, 4, 1, 32, 14, 15, 16)[b % 16]
+                value = min(hi, max(lo, ref * factor // 16))
+            else:
+                value = lo + draw_uint(256, src, self.pool) % (hi - lo + 1)
+            self._env_last[key] = value
+            args.append(_thawed(t, value))
+        args += [draw_value(t, src, self.pool) for t in types[len(args) :]]
+        return args
+
     def _draw_param(self, name: str, abi_type: str, src: ByteSource) -> Any:
-        src.hint = self.pool.by_name.get(name, []) if abi_type == "address" else []
+        if abi_type.startswith("uint") and _is_id(name):
+            return draw_id(int(abi_type[4:] or 256), src, self.pool)
+        if abi_type == "address":
+            src.hint = self.pool.by_name.get(name, [])
+            src.recent = self.pool.named.get(name, [])
         value = draw_value(abi_type, src, self.pool)
-        src.hint = []
+        src.hint, src.recent = [], []
         return value
 
-    def learn(self, call: Call) -> None:
+    def learn(self, call: Call, outputs: Sequence[Any] = ()) -> None:
         """Remember the addresses of a call that succeeded, by parameter name, for the next
-        round (the pool stays fixed within a round, so Hypothesis's replays are exact)."""
+        round (the pool stays fixed within a round, so Hypothesis's replays are exact), and
+        its integers and integer results for the rest of this sequence."""
         if call.contract != self.target_name:
             return
+        self.pool.last_sender = call.sender
         for p, a in zip(self.entry(call).inputs, call.args, strict=True):
             if p.type == "address" and p.name and isinstance(a, str):
                 self._learnt.append((p.name, a))
+                self.pool.remember_address(p.name, a)
+            elif p.type.startswith("uint") and isinstance(a, int) and a > 0:
+                self.pool.remember(a)
+        for v in outputs:
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                self.pool.remember(v)
 
     def next_round(self) -> None:
         for name, address in self._learnt:
@@ -287,6 +343,37 @@ class World:
         for t, v in zip(types, out, strict=True):
             keys.add_abi_value(t, v)
         return out
+
+
+_ID_WORDS = ("id", "index", "idx", "series", "market", "auction", "pos", "slot", "round")
+
+
+def _is_id(name: str) -> bool:
+    """`id`, `dealId`, `seriesId`, `index`, `marketIdx`: a parameter naming an entry."""
+    low = name.lower().strip("_")
+    return low in _ID_WORDS or any(
+        name.endswith(w.capitalize()) or name.endswith("_" + w) for w in _ID_WORDS
+    )
+
+
+def _reference(recipe: Recipe, helper: str, bounds: tuple[tuple[int, int], ...]) -> int | None:
+    """The largest constructor argument of `helper` inside the first bound (a feed's
+    starting price; not its decimals): where its moves start from."""
+    if not bounds:
+        return None
+    lo, hi = bounds[0]
+    found: list[int] = []
+    for h in recipe.helpers:
+        if h.name != helper:
+            continue
+        for raw in h.args:
+            try:
+                value = parse_int(raw)
+            except ValueError:
+                continue
+            if lo <= value <= hi and abs(value) >= 1_000:
+                found.append(value)
+    return max(found, key=abs) if found else None
 
 
 def _seed_key(keys: KeyTracker, raw: object) -> None:
