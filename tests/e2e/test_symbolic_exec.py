@@ -1,0 +1,336 @@
+"""The symbolic executor on small contracts: real solc-js, real Slither, real Z3.
+
+Each test fixes part of the pre-state and the call by equalities and asks Z3 for concrete
+facts about the Transition: post values, when the call succeeds or reverts, which loops
+were cut, what is unsupported and which assumptions were recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from solvency.analyzers.symbolic import (
+    EncodeOptions,
+    Transition,
+    encode_constructor,
+    encode_function,
+)
+from solvency.build import BuildOptions
+from solvency.ir import load
+from solvency.ir.model import Contract
+from solvency.smt import terms as zt
+from solvency.smt.solver import Session, Verdict
+from solvency.smt.state import SymbolicEnv, SymbolicState
+from solvency.smt.terms import Term
+
+BANK = """// SPDX-License-Identifier: MIT
+pragma solidity 0.8.19;
+interface IToken { function transfer(address to, uint256 a) external returns (bool); }
+contract Bank {
+    mapping(address => uint256) public balances;
+    uint256 public total;
+    uint256[] public items;
+    address public owner;
+    struct Pos { uint128 collateral; uint128 debt; }
+    mapping(address => Pos) public pos;
+    error TooBig(uint256 x);
+    constructor() { owner = msg.sender; total = 5; }
+    modifier onlyOwner() { require(msg.sender == owner, "owner"); _; }
+    function deposit() external payable { balances[msg.sender] += msg.value; total += msg.value; }
+    function withdraw(uint256 amount) external {
+        require(balances[msg.sender] >= amount, "low");
+        balances[msg.sender] -= amount;
+        total -= amount;
+        (bool ok, ) = msg.sender.call{value: amount}("");
+        require(ok, "send");
+    }
+    function add(uint256 a, uint256 b) external pure returns (uint256) { return a + b; }
+    function addUnchecked(uint256 a, uint256 b) external pure returns (uint256) {
+        unchecked { return a + b; }
+    }
+    function sumItems() external view returns (uint256 s) {
+        for (uint256 i = 0; i < items.length; i++) { s += items[i]; }
+    }
+    function push(uint256 x) external onlyOwner { items.push(x); }
+    function borrow(uint128 amount) external {
+        Pos storage p = pos[msg.sender];
+        p.debt += amount;
+        require(p.debt <= p.collateral, "unsafe");
+    }
+    function peek() external view returns (uint256 r) { assembly { r := sload(0) } }
+    function checkAssert(uint256 x) external pure { assert(x != 7); }
+    function div(uint256 a, uint256 b) external pure returns (uint256) { return a / b; }
+    function custom(uint256 x) external pure returns (uint256) {
+        if (x > 10) revert TooBig(x);
+        return x + 1;
+    }
+    function callToken(address token, address to) external {
+        IToken(token).transfer(to, 1);
+        total += 1;
+    }
+    function narrow(uint256 x) external pure returns (uint8) { return uint8(x); }
+    function signedDiv(int256 a, int256 b) external pure returns (int256) { return a / b; }
+}
+"""
+
+OLD = """// SPDX-License-Identifier: MIT
+pragma solidity 0.7.6;
+contract Old {
+    uint256 public total;
+    function add(uint256 a, uint256 b) external pure returns (uint256) { return a + b; }
+    function bump(uint256 a) external { total = total + a; }
+}
+"""
+
+U256 = zt.bv_sort(256)
+ADDR = zt.bv_sort(160)
+MAX = (1 << 256) - 1
+
+
+def _load(tmp: Path, name: str, source: str, cache: Path) -> Contract:
+    folder = tmp / name
+    folder.mkdir()
+    (folder / f"{name}.sol").write_text(source)
+    project = load(folder, BuildOptions(cache_dir=cache))
+    contract = project.model.contract(name)
+    assert contract is not None
+    return contract
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> Contract:
+    return _load(tmp_path_factory.mktemp("bank"), "Bank", BANK, solcjs_cache)
+
+
+@pytest.fixture(scope="module")
+def old(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> Contract:
+    return _load(tmp_path_factory.mktemp("old"), "Old", OLD, solcjs_cache)
+
+
+def _encode(contract: Contract, name: str, bound: int = 3) -> Transition:
+    (function,) = contract.function(name)
+    pre = SymbolicState("pre")
+    return encode_function(contract, function, pre, SymbolicEnv.fresh("env"), EncodeOptions(bound))
+
+
+def _check(t: Transition, *facts: Term) -> Verdict:
+    s = Session()
+    s.add(*t.constraints, *facts)
+    return s.check().verdict
+
+
+def _u(v: int) -> Term:
+    return zt.value(v, U256)
+
+
+def _no_value(t: Transition) -> Term:
+    return zt.eq(t.env.value, _u(0))
+
+
+def test_withdraw_post_balance_and_success(bank: Contract) -> None:
+    t = _encode(bank, "withdraw")
+    sender = t.env.sender
+    before = t.pre.read("balances[]", [sender], U256)
+    after = t.post.read("balances[]", [sender], U256)
+    fixed = [zt.eq(before, _u(100)), zt.eq(t.pre.read("total", [], U256), _u(100)), _no_value(t)]
+    amount = t.args["amount"]
+    # 30 out of 100: whenever it succeeds the balance is 70, and it can succeed.
+    assert (
+        _check(t, *fixed, zt.eq(amount, _u(30)), t.success, zt.not_(zt.eq(after, _u(70))))
+        is Verdict.UNSAT
+    )
+    assert _check(t, *fixed, zt.eq(amount, _u(30)), t.success) is Verdict.SAT
+    assert (
+        _check(
+            t,
+            *fixed,
+            zt.eq(amount, _u(30)),
+            t.success,
+            zt.eq(t.post.read("total", [], U256), _u(70)),
+        )
+        is Verdict.SAT
+    )
+    # More than the balance: the require makes every path revert.
+    assert _check(t, *fixed, zt.eq(amount, _u(101)), t.success) is Verdict.UNSAT
+    assert _check(t, *fixed, zt.eq(amount, _u(101)), zt.not_(t.reverts)) is Verdict.UNSAT
+    # The low-level call can fail, and then the call reverts (require(ok)).
+    assert _check(t, *fixed, zt.eq(amount, _u(30)), t.reverts) is Verdict.SAT
+
+
+def test_withdraw_records_reentrancy_assumption_at_the_call_line(bank: Contract) -> None:
+    t = _encode(bank, "withdraw")
+    kinds = [a for a in t.assumptions if a.kind == "no-reentrancy"]
+    assert len(kinds) == 1
+    line = BANK.splitlines().index(next(x for x in BANK.splitlines() if "msg.sender.call" in x)) + 1
+    assert kinds[0].description == f"no reentrancy through the call at Bank.sol:{line}"
+    assert kinds[0].location is not None and kinds[0].location.start_line == line
+    assert not t.unsupported and t.loop_bound_hit is None
+
+
+def test_high_level_call_returns_arbitrary_and_records_assumptions(bank: Contract) -> None:
+    t = _encode(bank, "callToken")
+    assert {a.kind for a in t.assumptions} == {"no-reentrancy", "external-return"}
+    total = t.pre.read("total", [], U256)
+    post = t.post.read("total", [], U256)
+    assert _check(t, zt.eq(total, _u(1)), t.success, zt.not_(zt.eq(post, _u(2)))) is Verdict.UNSAT
+    assert _check(t, zt.eq(total, _u(1)), t.success) is Verdict.SAT
+    assert (
+        _check(t, zt.eq(total, _u(1)), t.reverts, _no_value(t)) is Verdict.SAT
+    )  # callee may revert
+
+
+def test_require_fails_exactly_when_its_condition_is_false(bank: Contract) -> None:
+    t = _encode(bank, "custom")
+    x = t.args["x"]
+    small = zt.lt(x, _u(11), False)
+    assert _check(t, _no_value(t), zt.not_(zt.eq(t.success, small))) is Verdict.UNSAT
+    assert _check(t, _no_value(t), zt.not_(zt.eq(t.reverts, zt.not_(small)))) is Verdict.UNSAT
+    (ret,) = t.returns
+    assert _check(t, _no_value(t), t.success, zt.not_(zt.eq(ret, x + 1))) is Verdict.UNSAT
+
+
+def test_non_payable_reverts_with_value(bank: Contract) -> None:
+    t = _encode(bank, "custom")
+    assert _check(t, zt.eq(t.env.value, _u(1)), t.success) is Verdict.UNSAT
+
+
+def test_checked_overflow_reverts_in_0_8_and_unchecked_wraps(bank: Contract) -> None:
+    t = _encode(bank, "add")
+    a, b = t.args["a"], t.args["b"]
+    fix = [_no_value(t), zt.eq(a, _u(MAX)), zt.eq(b, _u(1))]
+    assert _check(t, *fix, t.success) is Verdict.UNSAT
+    assert _check(t, *fix, t.reverts) is Verdict.SAT
+    u = _encode(bank, "addUnchecked")
+    fix = [_no_value(u), zt.eq(u.args["a"], _u(MAX)), zt.eq(u.args["b"], _u(1))]
+    (ret,) = u.returns
+    assert _check(u, *fix, zt.not_(u.success)) is Verdict.UNSAT
+    assert _check(u, *fix, zt.not_(zt.eq(ret, _u(0)))) is Verdict.UNSAT
+
+
+def test_overflow_wraps_in_0_7(old: Contract) -> None:
+    t = _encode(old, "add")
+    fix = [_no_value(t), zt.eq(t.args["a"], _u(MAX)), zt.eq(t.args["b"], _u(2))]
+    (ret,) = t.returns
+    assert _check(t, *fix, zt.not_(t.success)) is Verdict.UNSAT
+    assert _check(t, *fix, zt.not_(zt.eq(ret, _u(1)))) is Verdict.UNSAT
+    u = _encode(old, "bump")
+    total = u.pre.read("total", [], U256)
+    fix = [_no_value(u), zt.eq(total, _u(MAX)), zt.eq(u.args["a"], _u(3))]
+    assert _check(u, *fix, zt.not_(zt.eq(u.post.read("total", [], U256), _u(2)))) is Verdict.UNSAT
+
+
+def test_division_by_zero_reverts_and_signed_min_by_minus_one(bank: Contract) -> None:
+    t = _encode(bank, "div")
+    assert _check(t, zt.eq(t.args["b"], _u(0)), t.success) is Verdict.UNSAT
+    (ret,) = t.returns
+    fix = [_no_value(t), zt.eq(t.args["a"], _u(7)), zt.eq(t.args["b"], _u(2))]
+    assert _check(t, *fix, zt.not_(zt.eq(ret, _u(3)))) is Verdict.UNSAT
+    s = _encode(bank, "signedDiv")
+    fix = [_no_value(s), zt.eq(s.args["a"], _u(1 << 255)), zt.eq(s.args["b"], _u(MAX))]
+    assert _check(s, *fix, s.success) is Verdict.UNSAT
+
+
+def test_truncating_cast(bank: Contract) -> None:
+    t = _encode(bank, "narrow")
+    (ret,) = t.returns
+    fix = [_no_value(t), zt.eq(t.args["x"], _u(0x1FF))]
+    assert _check(t, *fix, zt.not_(zt.eq(ret, zt.value(0xFF, zt.bv_sort(8))))) is Verdict.UNSAT
+
+
+def test_loop_over_dynamic_array_is_cut_at_the_bound(bank: Contract) -> None:
+    t = _encode(bank, "sumItems", bound=3)
+    assert t.loop_bound_hit == 3
+    length = t.pre.read("items.length", [], U256)
+    items = [t.pre.read("items[]", [_u(i)], U256) for i in range(2)]
+    (ret,) = t.returns
+    fix = [_no_value(t), zt.eq(length, _u(2)), zt.eq(items[0], _u(5)), zt.eq(items[1], _u(6))]
+    assert _check(t, *fix, zt.not_(t.success)) is Verdict.UNSAT
+    assert _check(t, *fix, zt.not_(zt.eq(ret, _u(11)))) is Verdict.UNSAT
+    # Four items need a fourth iteration: that path is cut, neither success nor revert
+    # (small items, so no overflow revert happens in the iterations that did run).
+    small = [zt.eq(t.pre.read("items[]", [_u(i)], U256), _u(1)) for i in range(4)]
+    four = [_no_value(t), zt.eq(length, _u(4)), *small]
+    assert _check(t, *four, zt.or_(t.success, t.reverts)) is Verdict.UNSAT
+    assert _check(t, *four) is Verdict.SAT
+
+
+def test_modifier_guards_and_push_appends(bank: Contract) -> None:
+    t = _encode(bank, "push")
+    owner = t.pre.read("owner", [], ADDR)
+    length = t.pre.read("items.length", [], U256)
+    assert _check(t, zt.not_(zt.eq(owner, t.env.sender)), t.success) is Verdict.UNSAT
+    fix = [_no_value(t), zt.eq(owner, t.env.sender), zt.eq(length, _u(4))]
+    assert _check(t, *fix, zt.not_(t.success)) is Verdict.UNSAT
+    post_len = t.post.read("items.length", [], U256)
+    post_item = t.post.read("items[]", [_u(4)], U256)
+    assert (
+        _check(t, *fix, zt.not_(zt.and_(zt.eq(post_len, _u(5)), zt.eq(post_item, t.args["x"]))))
+        is Verdict.UNSAT
+    )
+    assert [w.keys for w in t.writes["items.length"]] == [()]
+
+
+def test_struct_field_through_storage_pointer(bank: Contract) -> None:
+    t = _encode(bank, "borrow")
+    u128 = zt.bv_sort(128)
+    s = t.env.sender
+    debt, coll = t.pre.read("pos[].debt", [s], u128), t.pre.read("pos[].collateral", [s], u128)
+    post_debt = t.post.read("pos[].debt", [s], u128)
+    fix = [_no_value(t), zt.eq(debt, zt.value(10, u128)), zt.eq(coll, zt.value(50, u128))]
+    amt = t.args["amount"]
+    assert (
+        _check(
+            t, *fix, zt.eq(amt, zt.value(40, u128)), zt.not_(zt.eq(post_debt, zt.value(50, u128)))
+        )
+        is Verdict.UNSAT
+    )
+    assert _check(t, *fix, zt.eq(amt, zt.value(41, u128)), t.success) is Verdict.UNSAT
+
+
+def test_payable_credits_this_balance(bank: Contract) -> None:
+    t = _encode(bank, "deposit")
+    this = t.pre.this
+    fix = [
+        zt.eq(t.pre.balance(this), _u(10)),
+        zt.eq(t.env.value, _u(5)),
+        zt.not_(zt.eq(t.env.sender, this)),
+    ]
+    assert _check(t, *fix, t.success, zt.not_(zt.eq(t.post.balance(this), _u(15)))) is Verdict.UNSAT
+    assert _check(t, *fix, t.success) is Verdict.SAT
+
+
+def test_assert_is_reported_with_its_location(bank: Contract) -> None:
+    t = _encode(bank, "checkAssert")
+    ((cond, loc),) = t.asserts
+    assert loc is not None and "assert(x != 7)" in BANK.splitlines()[loc.start_line - 1]
+    x = t.args["x"]
+    assert _check(t, cond, zt.not_(zt.eq(x, _u(7)))) is Verdict.UNSAT
+    assert _check(t, cond) is Verdict.SAT
+
+
+def test_inline_assembly_is_unsupported_with_a_location(bank: Contract) -> None:
+    t = _encode(bank, "peek")
+    whats = [(u.what, u.location) for u in t.unsupported]
+    assert any(
+        w == "inline assembly" and loc is not None and loc.start_line > 0 for w, loc in whats
+    )
+
+
+def test_constructor_sets_owner_and_total(bank: Contract) -> None:
+    pre = SymbolicState("pre")
+    t = encode_constructor(bank, pre, SymbolicEnv.fresh("env"))
+    zero = [zt.eq(pre.read("total", [], U256), _u(0))]
+    post_owner = t.post.read("owner", [], ADDR)
+    assert _check(t, *zero, t.success, zt.not_(zt.eq(post_owner, t.env.sender))) is Verdict.UNSAT
+    assert (
+        _check(t, *zero, t.success, zt.not_(zt.eq(t.post.read("total", [], U256), _u(5))))
+        is Verdict.UNSAT
+    )
+    assert not t.unsupported
+
+
+def _names(ts: Sequence[Transition]) -> list[str]:
+    return [t.function.name for t in ts]
