@@ -92,8 +92,20 @@ class Finding:
         )
 
 
-# Slither writes `file.sol#12-20` into its descriptions; those numbers must not leak in.
-_LINE_REF = re.compile(r"#\d+(?:-\d+)?")
+# Line numbers in evidence text must not leak into fingerprints: Slither writes
+# `file.sol#12-20`, our rules say "the external call at line 88", others `Vault.sol:88:5`.
+_LINE_REFS = (
+    (re.compile(r"#\d+(?:-\d+)?"), ""),
+    (re.compile(r"\b(lines?)\s+\d+(?:\s*(?:-|to|and)\s*\d+)?", re.IGNORECASE), r"\1"),
+    (re.compile(r"(\.(?:sol|spec|vy)):\d+(?::\d+)?(?:-\d+)?"), r"\1"),
+)
+
+
+def strip_line_numbers(text: str) -> str:
+    """`text` without line references and with whitespace collapsed (fingerprint input)."""
+    for pattern, replacement in _LINE_REFS:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
 
 
 def compute_fingerprint(finding: Finding) -> str:
@@ -105,5 +117,5 @@ def compute_fingerprint(finding: Finding) -> str:
     parts = [finding.rule_id]
     for loc in finding.locations:
         parts.append(f"{loc.file}|{loc.contract or ''}|{loc.function or ''}")
-    parts.extend(" ".join(_LINE_REF.sub("", e).split()) for e in finding.evidence)
+    parts.extend(strip_line_numbers(e) for e in finding.evidence)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]

@@ -64,7 +64,7 @@ def merge(  # noqa: PLR0917 - the six parts of a report, in the order the brief 
     raw_props = tuple(properties)
     errors = tuple(errors)
     static_ok = static_ran and not any(e.stage == "static" for e in errors)
-    merged_findings = merge_findings(findings)
+    merged_findings = sorted(merge_findings(findings), key=lambda f: (*f.sort_key(), f.fingerprint))
     groups = _group_properties(raw_props)
     props = [_merge_group(g) for g in groups]
     merged_findings, props = _cross_confirm(merged_findings, props, [_sites(g) for g in groups])
@@ -109,7 +109,10 @@ def _bucket(f: Finding) -> tuple[str, ...]:
 def _combine(group: list[Finding]) -> Finding:
     if len(group) == 1:
         return group[0]
-    ranked = sorted(group, key=lambda f: (f.severity.rank, _confidence_rank(f), f.rule_id))
+    ranked = sorted(
+        group,
+        key=lambda f: (f.severity.rank, _confidence_rank(f), f.rule_id, f.engine, f.fingerprint),
+    )
     lead, rest = ranked[0], ranked[1:]
     others = [f for f in rest if f.fingerprint != lead.fingerprint]
     return dataclasses.replace(
@@ -135,7 +138,12 @@ def _group_properties(props: Sequence[PropertyResult]) -> list[list[PropertyResu
     groups: dict[tuple[str, str], list[PropertyResult]] = {}
     for p in props:
         groups.setdefault((p.contract or "", p.name), []).append(p)
-    return list(groups.values())
+    # Input order (which engine finished first) must not change the report.
+    return [sorted(g, key=_property_key) for _, g in sorted(groups.items())]
+
+
+def _property_key(p: PropertyResult) -> tuple[str, str, int, str, float]:
+    return (p.engine, p.function or "", _ORDER[p.status], p.reason, p.time_seconds)
 
 
 def _merge_group(group: list[PropertyResult]) -> PropertyResult:

@@ -18,6 +18,7 @@ from solvency.core import (
     Status,
     UserError,
 )
+from solvency.core.findings import strip_line_numbers
 from solvency.core.report import ReportError, Stats
 from solvency.reports import report_from_json, report_to_json
 
@@ -119,3 +120,53 @@ def test_user_error_render_has_location_details_hint() -> None:
 def test_counterexample_renders_readable_calls() -> None:
     cex = Counterexample("p", (Call("V", "withdraw(uint256)", (5,), sender="0xab", value=1),))
     assert cex.render() == ["1. V.withdraw(5) from 0xab value 1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x (V.sol#10-20)", "x (V.sol)"),
+        (
+            "writes after the external call at line 88 in f",
+            "writes after the external call at line in f",
+        ),
+        ("Lines 3 - 7 and line 9", "Lines and line"),
+        ("see Vault.sol:88:5 and a.spec:3", "see Vault.sol and a.spec"),
+        ("uint256 x = 88;  // spaces\n collapse", "uint256 x = 88; // spaces collapse"),
+    ],
+)
+def test_fingerprint_input_drops_every_form_of_line_number(text: str, expected: str) -> None:
+    assert strip_line_numbers(text) == expected
+
+
+def test_fingerprint_survives_a_rule_message_that_names_a_line() -> None:
+    def at(line: int) -> Finding:
+        return Finding(
+            "accounting-after-call",
+            "solvency",
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            "t",
+            "m",
+            (Location("V.sol", line, contract="V", function="withdraw"),),
+            evidence=(f"write (V.sol#{line}) after the external call at line {line - 2}",),
+        )
+
+    assert at(90).fingerprint == at(93).fingerprint
+
+
+def test_merge_fields_default_to_the_single_engine_view() -> None:
+    f = _finding(3)
+    assert f.engines == ("slither",) and f.fingerprints == (f.fingerprint,)
+    assert not (f.confirmed or f.baselined or f.aliases or f.related_properties)
+    cex = Counterexample("p", (), confirmed=True)
+    p = PropertyResult("p", PropertyKind.RULE, "fuzz", Status.VIOLATED, counterexample=cex)
+    assert p.engines == ("fuzz",) and p.confirmed
+    proof = PropertyResult(
+        "q",
+        PropertyKind.RULE,
+        "prover",
+        Status.PROVED,
+        assumptions=(Assumption("a", "open"), Assumption("b", "done", discharged_by="fuzz")),
+    )
+    assert [a.kind for a in proof.open_assumptions] == ["a"]
