@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from solvency.core import Severity, Status
 from solvency.core.report import Report, Stats
-from solvency.reports import merge, render_sarif, schema_errors
+from solvency.reports import merge, render_sarif, report_schema, schema_errors
 from solvency.reports.baseline import apply, create, load
 from solvency.reports.sarif import FINGERPRINT_KEY
 from tests.unit.reports.checks import (
@@ -45,6 +46,7 @@ def test_every_report_validates_against_the_schema_and_round_trips(name: str) ->
         (("findings", 0, "fingerprint"), "not-hex"),
         (("stats", "files"), -1),
         (("schema_version",), "2.0"),
+        (("properties", 5, "bound"), None),  # proved_bounded without its bound
         (("properties", 0, "counterexample", "calls", 0, "value"), {"int": "12x"}),
     ],
 )
@@ -177,3 +179,13 @@ def test_the_sarif_checks_can_fail(mutate) -> None:  # type: ignore[no-untyped-d
 def test_source_excerpt_reader_is_not_needed_for_sarif(tmp_path: Path) -> None:
     # SARIF carries locations only: rendering never touches the sources
     assert_sarif_valid(full_report(tmp_path / "nowhere"))
+
+
+def test_docs_document_every_field_of_the_schema() -> None:
+    docs = (Path(__file__).parents[3] / "docs" / "report-schema.md").read_text(encoding="utf-8")
+    schema = report_schema()
+    objects = [schema, *schema["$defs"].values()]
+    fields = {name for obj in objects for name in obj.get("properties", {})} - {"int", "bytes"}
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", docs, flags=re.MULTILINE))
+    assert fields - documented == set()
+    assert documented - fields == set()  # and nothing that is not in the schema
