@@ -151,7 +151,7 @@ def _merge_group(group: list[PropertyResult]) -> PropertyResult:
     lead = _decider(group)
     violated = [p for p in group if p.status is Status.VIOLATED]
     cex_from = sorted(violated, key=lambda p: (not p.confirmed, p.engine == FUZZ_ENGINE))
-    functions = {p.function for p in group}
+    functions = {p.function for p in group if p.function}
     bounds = [p.bound for p in group if p.status is lead.status and p.bound is not None]
     proofs = [p for p in group if p.engine != FUZZ_ENGINE]
     merged = dataclasses.replace(
@@ -159,7 +159,7 @@ def _merge_group(group: list[PropertyResult]) -> PropertyResult:
         engines=_unique([lead.engine, *(e for p in group for e in p.engines)]),
         confirmed=any(p.confirmed for p in violated),
         counterexample=cex_from[0].counterexample if cex_from else None,
-        function=lead.function if len(functions) == 1 else None,
+        function=next(iter(functions)) if len(functions) == 1 else None,
         location=lead.location or next((p.location for p in group if p.location), None),
         bound=min(bounds) if bounds else lead.bound,
         assumptions=_unique(a for p in proofs for a in p.assumptions),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from solvency.core.findings import Confidence, Finding, Severity
 from solvency.core.location import Location
@@ -211,12 +212,14 @@ def _fallback_location(report: Report, p: PropertyResult) -> Location:
 
 
 def _physical(loc: Location) -> dict[str, Any]:
-    uri = PurePosixPath(loc.file.replace("\\", "/")).as_posix()
-    artifact: dict[str, Any] = {"uri": uri}
-    if not uri.startswith("/"):
-        artifact["uriBaseId"] = SRCROOT
+    """Relative paths stay relative to the project root (`%SRCROOT%`), as GitHub matches
+    them against the repository; absolute ones become file URIs. Both percent-encoded."""
+    path = PurePosixPath(loc.file.replace("\\", "/")).as_posix()
+    artifact: dict[str, Any] = {"uri": quote(path, safe="/")}
+    if path.startswith("/"):
+        artifact["uri"] = "file://" + quote(path, safe="/")
     else:
-        artifact["uri"] = "file://" + uri
+        artifact["uriBaseId"] = SRCROOT
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if loc.start_line > 0:
         physical["region"] = {"startLine": loc.start_line, "endLine": loc.end_line}

@@ -189,3 +189,23 @@ def test_docs_document_every_field_of_the_schema() -> None:
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", docs, flags=re.MULTILINE))
     assert fields - documented == set()
     assert documented - fields == set()  # and nothing that is not in the schema
+
+
+def test_sarif_uris_are_percent_encoded_and_absolute_paths_are_file_uris() -> None:
+    f = finding()
+    spaced = dataclasses.replace(
+        f,
+        locations=(
+            dataclasses.replace(f.locations[0], file="my contracts/Vault#1.sol"),
+            dataclasses.replace(f.locations[0], file="/abs/Vault.sol"),
+        ),
+    )
+    log = assert_sarif_valid(merge(["a"], [spaced], [], [], Stats(), "0"))
+    artifacts = [
+        loc["physicalLocation"]["artifactLocation"]
+        for loc in log["runs"][0]["results"][0]["locations"]
+    ]
+    assert artifacts == [
+        {"uri": "my%20contracts/Vault%231.sol", "uriBaseId": "%SRCROOT%"},
+        {"uri": "file:///abs/Vault.sol"},
+    ]

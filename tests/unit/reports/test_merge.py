@@ -33,6 +33,7 @@ def test_prover_and_fuzzer_violated_is_one_entry_citing_both_with_the_replayed_c
     assert set(p.engines) == {"prover", "fuzz"}
     assert p.counterexample is not None and p.counterexample.confirmed
     assert p.engine == "fuzz"  # the confirmed verdict leads
+    assert p.function == "withdraw"  # the only function any engine named
     assert any(n.startswith("prover: VIOLATED in withdraw") for n in p.notes)
     assert p.time_seconds == 2.5
 
