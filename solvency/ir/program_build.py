@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from slither.core.declarations import Contract as SContract
+from slither.core.declarations import Enum as SEnum
 from slither.core.declarations import Function as SFunction
 from slither.core.declarations import SolidityVariable
 from slither.core.variables.local_variable import LocalVariable
@@ -59,9 +60,11 @@ from solvency.ir.program import (
     UnsupportedOp,
     VarKind,
 )
-from solvency.ir.types import Type
+from solvency.ir.types import EnumType, Type
 
 _KINDS = {k.value: k for k in NodeKind}
+# The entry of Slither's synthetic state-variable initialiser functions: plain code.
+_KINDS["OTHER_ENTRYPOINT"] = NodeKind.EXPRESSION
 
 
 def build_programs(contract: Contract, function: Function) -> Programs:
@@ -250,6 +253,8 @@ def _operand(v: Any) -> Operand:
         return Operand(VarKind.SOLIDITY, v.name, None)
     if isinstance(v, SContract):
         return Operand(VarKind.CONTRACT, v.name, None)
+    if isinstance(v, SEnum):  # `Status.Active`: the enum declaration as a Member base
+        return Operand(VarKind.OTHER, v.name, EnumType(v.name, tuple(v.values)))
     return Operand(VarKind.OTHER, name, _type(getattr(v, "type", None)))
 
 

@@ -35,7 +35,17 @@ if TYPE_CHECKING:
 
 Result = PState | None | Literal["done"]
 
-_ABSTRACT = ("keccak256", "sha256", "ripemd160", "abi.encode", "blockhash", "gasleft", "ecrecover")
+_ABSTRACT = (
+    "keccak256",
+    "sha256",
+    "ripemd160",
+    "abi.encode",
+    "blockhash",
+    "gasleft",
+    "ecrecover",
+    "code(",
+    "codehash(",
+)
 
 
 def call(w: Walker, node: p.PNode, st: PState, op: p.Op) -> Result:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 
 from solvency.analyzers.symbolic.exec_calls import run_program
+from solvency.analyzers.symbolic.exec_mem import copy_from_storage
 from solvency.analyzers.symbolic.exec_state import Ctx, PState
 from solvency.analyzers.symbolic.exec_values import (
     MArray,
     MStruct,
+    StorageLoc,
+    TupleVal,
     Value,
     sort_of,
     storage_paths,
@@ -160,9 +163,10 @@ def _transition(
             post.storage[path] = t
         post.balances = out.balances
         success = out.pc
-        returns = tuple(r for r in (out.ret or ()) if hasattr(r, "sort"))
-        if out.ret is not None and len(returns) != len(out.ret):
-            ctx.unsupported_at("a return value that is not a single value", function.location)
+        flat = _flatten(ctx, out, out.ret or ())
+        returns = tuple(r for r in flat if hasattr(r, "sort"))
+        if len(returns) != len(flat):
+            ctx.unsupported_at("a returned array or storage reference", function.location)
         for name, t in out.immutables.items():
             sort = t.sort()
             ctx.constraints.append(zt.implies(success, zt.eq(pre.immutable(name, sort), t)))
@@ -183,3 +187,20 @@ def _transition(
         loop_bound_hit=ctx.loop_bound_hit,
         writes=dict(ctx.writes),
     )
+
+
+def _flatten(ctx: Ctx, st: PState, values: tuple[Value, ...]) -> list[Value]:
+    """Return values with structs and tuples spread into their fields, in order (an
+    external function returns storage structs as memory copies)."""
+    out: list[Value] = []
+    for raw in values:
+        v = raw
+        if isinstance(v, StorageLoc) and isinstance(v.type, StructType):
+            v = copy_from_storage(ctx, st, v, None)
+        if isinstance(v, MStruct):
+            out.extend(_flatten(ctx, st, tuple(x for _, x in v.fields)))
+        elif isinstance(v, TupleVal):
+            out.extend(_flatten(ctx, st, v.items))
+        else:
+            out.append(v)
+    return out

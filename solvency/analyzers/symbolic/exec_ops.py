@@ -244,6 +244,10 @@ def _index(ctx: Ctx, st: PState, op: p.IndexOp) -> PState | None:
 
 def _member(ctx: Ctx, st: PState, op: p.MemberOp) -> None:
     loc = op.location
+    t = op.base.type
+    if op.base.kind is p.VarKind.OTHER and isinstance(t, EnumType) and op.member in t.values:
+        st.locals[op.lvalue.name] = zt.value(t.values.index(op.member), zt.bv_sort(8))
+        return
     base = read(ctx, st, op.base, loc)
     if op.base.kind is p.VarKind.LOCAL and isinstance(base, MStruct):
         ftype = base.type.field(op.member)
@@ -256,11 +260,6 @@ def _member(ctx: Ctx, st: PState, op: p.MemberOp) -> None:
         f = base.type.field(op.member)
         if f is not None:
             st.locals[op.lvalue.name] = base.then(Step("field", name=op.member), f.type)
-            return
-    if isinstance(op.base.type, EnumType) or op.base.kind is p.VarKind.OTHER:
-        t = op.base.type
-        if isinstance(t, EnumType) and op.member in t.values:
-            st.locals[op.lvalue.name] = zt.value(t.values.index(op.member), zt.bv_sort(8))
             return
     ctx.unsupported_at(f"member access {op.text}", loc)
     st.locals[op.lvalue.name] = ctx.fresh("member", word_sort(op.lvalue.type))
