@@ -233,6 +233,7 @@ class PNode:
 class Param:
     name: str
     type: Type
+    storage_pointer: bool = False  # declared `storage`: the argument is aliased, not copied
 
 
 @dataclass(frozen=True, slots=True)

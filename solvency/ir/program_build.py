@@ -166,7 +166,10 @@ def _program(f: Any) -> tuple[Program, list[Any]]:
         key=key_of(f),
         name=f.name,
         contract=cname,
-        params=tuple(Param(p.name, convert_type(p.type)) for p in f.parameters),
+        params=tuple(
+            Param(p.name, convert_type(p.type), bool(getattr(p, "is_storage", False)))
+            for p in f.parameters
+        ),
         returns=tuple(Param(p.name or "", convert_type(p.type)) for p in f.returns),
         nodes=nodes,
         entry=entry,

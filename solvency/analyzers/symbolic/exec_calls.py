@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from solvency.analyzers.symbolic.exec_mem import U256, coerce, read, term
+from solvency.analyzers.symbolic.exec_mem import U256, coerce, copy_from_storage, read, term
 from solvency.analyzers.symbolic.exec_ops import assign
 from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
 from solvency.analyzers.symbolic.exec_values import (
     MArray,
-    MemLoc,
     MStruct,
+    StorageLoc,
     TupleVal,
     Value,
     sort_of,
@@ -63,6 +63,8 @@ def bind_params(ctx: Ctx, program: p.Program, args: list[Value], st: PState) -> 
     frame: dict[str, Value] = {}
     for i, prm in enumerate(program.params):
         v = args[i] if i < len(args) else zero_of(prm.type)
+        if isinstance(v, StorageLoc) and not prm.storage_pointer:
+            v = copy_from_storage(ctx, st, v, program.location)  # memory/calldata: a copy
         if hasattr(v, "sort"):
             v = coerce(v, prm.type)
         frame[prm.name or f"arg{i}"] = v
@@ -115,13 +117,18 @@ def _inline(ctx: Ctx, st: PState, op: p.CallOp) -> Result:
         ctx.unsupported_at(f"call to {op.callee}", op.location)
         return st
     args = [read(ctx, st, a, op.location) for a in op.args]
-    for a, v in zip(op.args, args, strict=True):
-        if isinstance(v, MStruct | MArray | MemLoc) and a.kind is p.VarKind.LOCAL:
-            pass  # memory is passed by reference; writes in the callee are checked below
     out = run_program(ctx, program, args, st)
     if out is None:
         return None
     result = _resume(st, out)
+    # Memory is passed by reference: what the callee did to a memory struct/array
+    # argument is visible to the caller through the variable it passed.
+    for i, (a, v) in enumerate(zip(op.args, args, strict=False)):
+        if i >= len(program.params) or not isinstance(v, MStruct | MArray):
+            continue
+        after = out.locals.get(program.params[i].name or f"arg{i}")
+        if after is not None and after is not v and a.kind in (p.VarKind.LOCAL, p.VarKind.TEMP):
+            result.locals[a.name] = after
     rets = out.ret or ()
     if op.lvalue is not None:
         value: Value = rets[0] if len(rets) == 1 else TupleVal(tuple(rets))
@@ -144,7 +151,7 @@ def _modifier(w: Walker, node: p.PNode, st: PState, op: p.CallOp) -> Result:
         resumed = _resume(st, mod_state)
         rest = Walker(ctx, w.program, w.inner)
         rest.region(node.sons[0], frozenset(), resumed)
-        done = merge(ctx, rest.finished, w.program.location)
+        done = rest.merged()
         if done is None:
             return None
         bodies.append(done)

@@ -14,6 +14,7 @@ from functools import cache
 
 from solvency.analyzers.symbolic.exec_ops import execute
 from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
+from solvency.analyzers.symbolic.exec_values import zero_of
 from solvency.ir import program as p
 from solvency.smt import terms as zt
 
@@ -42,6 +43,18 @@ class Walker:
                 self.ctx.unsupported_at(u.what, u.location)
             return None
         self.region(self.program.entry, frozenset(), st)
+        return self.merged()
+
+    def merged(self) -> PState | None:
+        """The finished paths as one state; a path that ended without `return` returns
+        its named return variables (so every path has return values before merging)."""
+        if self.program.returns:
+            for s in self.finished:
+                if s.ret is None:
+                    s.ret = tuple(
+                        s.locals.get(r.name, zero_of(r.type)) if r.name else zero_of(r.type)
+                        for r in self.program.returns
+                    )
         return merge(self.ctx, self.finished, self.program.location)
 
     def region(self, start: int, stops: frozenset[int], st: PState | None) -> Arrivals:
