@@ -1,0 +1,403 @@
+"""The prover's driver: plan obligations from the spec, encode each function once, ask Z3,
+turn answers into verdicts (with counterexamples replayed on revm), aggregate.
+
+Verdict rules (soundness first):
+- UNSAT with unsupported code in the function: UNKNOWN naming the operations, never PROVED.
+- UNSAT with a loop cut at k: PROVED_BOUNDED(k).
+- SAT: a counterexample; VIOLATED when the replay confirms it, or when no replay ran (and
+  nothing unmodelled was involved); when the replay ran and the property held, UNKNOWN
+  (Z3's pre-state was not a real one, or the encoding over-approximates).
+- Z3 unknown (timeout, resource limit, quantifiers): UNKNOWN with Z3's reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from solvency.analyzers.symbolic import counterexample as cx
+from solvency.analyzers.symbolic import obligations as ob
+from solvency.analyzers.symbolic import sums, walk
+from solvency.analyzers.symbolic.api import ProveOptions, ProveProgress
+from solvency.analyzers.symbolic.bv2int import Rewriter
+from solvency.analyzers.symbolic.counterexample import Draft
+from solvency.analyzers.symbolic.replay import Replayer
+from solvency.analyzers.symbolic.results import FnVerdict, Property, aggregate, settle
+from solvency.analyzers.symbolic.transition import (
+    EncodeOptions,
+    Transition,
+    encode_constructor,
+    encode_function,
+)
+from solvency.analyzers.symbolic.zero_state import ZeroState
+from solvency.core.counterexample import Counterexample
+from solvency.core.errors import InternalError
+from solvency.core.properties import Assumption, PropertyKind, PropertyResult, Status
+from solvency.ir.model import Function
+from solvency.smt import terms as zt
+from solvency.smt.solver import CheckResult, Session, SolverConfig, Verdict
+from solvency.smt.state import SymbolicEnv, SymbolicState
+from solvency.smt.terms import Term
+from solvency.specs import typed
+from solvency.specs.ast import Span
+
+CONSTRUCTOR = "constructor"
+Builder = Callable[[ob.Context], ob.Query]
+NOT_SELF = Assumption(
+    "caller-not-self", "the caller is never the contract itself (msg.sender != this)"
+)
+INPUTS_FIXED = Assumption(
+    "input-fixed", "declared inputs (oracle prices …) keep one value during each call"
+)
+
+
+@dataclass
+class Encoded:
+    t: Transition
+    ctx: ob.Context
+    session: Session
+    sum_problems: dict[str, str]
+    name: str  # the function's name, or "constructor"
+    rw: Rewriter = field(default_factory=Rewriter)
+
+    def add(self, *terms: Term) -> None:
+        self.session.add(*(self.rw(x) for x in terms))
+
+    def check(self, goal: Term) -> CheckResult:
+        return self.session.check(self.rw(goal))
+
+
+@dataclass
+class Plan:
+    name: str
+    kind: PropertyKind
+    location: Span | None
+    satisfy: bool = False
+    skip: str | None = None
+    targets: list[tuple[Function | None, Builder]] = field(default_factory=list)
+
+
+def plan(spec: typed.CheckedSpec) -> list[Plan]:
+    out: list[Plan] = []
+    for inv in spec.invariants:
+        p = Plan(inv.name, PropertyKind.INVARIANT, inv.span)
+        problems = walk.unmodelled(walk.invariant_exprs(inv))
+        if problems:
+            p.skip = "; ".join(problems)
+        else:
+            p.targets.append((None, _init_builder(inv)))
+            p.targets.extend((f, _step_builder(inv)) for f in inv.functions if f.changes_state)
+        out.append(p)
+    for rule in spec.rules:
+        kind = PropertyKind.SATISFY if rule.satisfy else PropertyKind.RULE
+        p = Plan(rule.name, kind, rule.span, satisfy=rule.satisfy)
+        calls = [i for i, s in enumerate(rule.body) if isinstance(s, typed.CallStmt)]
+        problems = walk.unmodelled(walk.rule_exprs(rule))
+        if len(calls) != 1:
+            p.skip = f"the rule makes {len(calls)} calls; the prover checks one-call rules"
+        elif problems:
+            p.skip = "; ".join(problems)
+        else:
+            call = rule.body[calls[0]]
+            assert isinstance(call, typed.CallStmt)
+            excluded = {f.signature for f in call.excluded}
+            functions = (
+                [call.function]
+                if call.function is not None
+                else [f for f in spec.contract.entry_points() if f.signature not in excluded]
+            )
+            p.targets.extend((f, _rule_builder(rule, calls[0])) for f in functions)
+        out.append(p)
+    return out
+
+
+def _init_builder(inv: typed.Invariant) -> Builder:
+    return lambda ctx: ob.invariant_init(ctx.spec, ctx.t, inv)
+
+
+def _step_builder(inv: typed.Invariant) -> Builder:
+    return lambda ctx: ob.invariant_step(ctx, inv)
+
+
+def _rule_builder(rule: typed.Rule, index: int) -> Builder:
+    return lambda ctx: ob.rule_step(ctx, rule, index)
+
+
+class Prover:
+    def __init__(
+        self, spec: typed.CheckedSpec, options: ProveOptions, replayer: Replayer | None
+    ) -> None:
+        self.spec = spec
+        self.options = options
+        self.replayer = replayer
+        exprs = [e for inv in spec.invariants for e in walk.invariant_exprs(inv)]
+        exprs += [e for r in spec.rules for e in walk.rule_exprs(r)]
+        self.sums = walk.sums(exprs)
+        self._encoded: dict[str, Encoded | str] = {}
+
+    def encode(self, f: Function | None) -> Encoded | str:
+        key = CONSTRUCTOR if f is None else f.signature
+        if key not in self._encoded:
+            try:
+                self._encoded[key] = self._encode(f)
+            except (InternalError, NotImplementedError, ValueError, KeyError, TypeError) as exc:
+                self._encoded[key] = f"{type(exc).__name__}: {exc}"
+        return self._encoded[key]
+
+    def _encode(self, f: Function | None) -> Encoded:
+        options = EncodeOptions(loop_bound=self.options.loop_bound)
+        contract = self.spec.contract
+        name = CONSTRUCTOR if f is None else f.name
+        env = SymbolicEnv.fresh(name)
+        if f is None:
+            pre: SymbolicState = ZeroState("init")
+            zero_problems = sums.zero_totals(pre, env, self.sums)
+            t = encode_constructor(contract, pre, env, options)
+        else:
+            pre = SymbolicState(f"pre.{f.name}")
+            zero_problems = {}
+            t = encode_function(contract, f, pre, env, options)
+        t.post.inputs = t.pre.inputs  # an input keeps its value during one call
+        problems = {**zero_problems, **sums.relate(t.pre, t.post, env, self.sums, t.writes)}
+        session = Session(
+            SolverConfig(self.options.timeout_ms, self.options.rlimit, self.options.seed)
+        )
+        enc = Encoded(t, ob.Context.make(self.spec, t, name), session, problems, name)
+        enc.add(*t.constraints)
+        if f is not None:
+            enc.add(zt.not_(zt.eq(env.sender, t.pre.this)))
+        return enc
+
+    # ── one obligation ───────────────────────────────────────────────────────────────────
+
+    def obligation(self, p: Plan, f: Function | None, build: Builder) -> FnVerdict:
+        start = time.perf_counter()
+        fname = CONSTRUCTOR if f is None else f.name
+        enc = self.encode(f)
+        if isinstance(enc, str):
+            return FnVerdict(fname, Status.ERROR, f"the symbolic executor failed: {enc}")
+        try:
+            q = build(enc.ctx)
+        except (InternalError, ValueError, KeyError, TypeError) as exc:
+            return FnVerdict(fname, Status.ERROR, f"cannot state the property: {exc}")
+        verdict = self._decide(p, enc, q, fname)
+        t = enc.t
+        extra = (INPUTS_FIXED,) if t.pre.inputs else ()
+        if enc.name != CONSTRUCTOR:
+            extra = (NOT_SELF, *extra)
+        return FnVerdict(
+            fname,
+            verdict.status,
+            verdict.reason,
+            verdict.bound,
+            (*t.assumptions, *q.assumptions, *extra, *verdict.assumptions),
+            verdict.counterexample,
+            frozenset(q.deps),
+            time.perf_counter() - start,
+            verdict.vacuous,
+        )
+
+    def _decide(self, p: Plan, enc: Encoded, q: ob.Query, fname: str) -> FnVerdict:
+        t, s = enc.t, enc.session
+        unsupported = "; ".join(
+            f"{u.what} at {u.location.short() if u.location else 'unknown location'}"
+            for u in t.unsupported
+        )
+        bound = t.loop_bound_hit
+        sum_notes = self._sum_notes(enc, q)
+        with s.scope():
+            enc.add(*q.hyps, *t.pre.assumptions, *t.post.assumptions)
+            r = enc.check(q.violation)
+            if r.verdict is Verdict.UNKNOWN:
+                why = f"Z3 returned unknown ({r.reason or 'no reason given'})"
+                if unsupported:
+                    why += f"; unsupported: {unsupported}"
+                return FnVerdict(fname, Status.UNKNOWN, why)
+            if p.satisfy:
+                return self._satisfy(p, enc, q, r, unsupported=unsupported, bound=bound)
+            if r.verdict is Verdict.SAT:
+                return self._violated(p, enc, q, unsupported=unsupported, sum_notes=sum_notes)
+            vac = enc.check(q.vacuity)
+        vacuous = vac.verdict is Verdict.UNSAT
+        if unsupported:
+            return FnVerdict(fname, Status.UNKNOWN, f"unsupported: {unsupported}")
+        if bound is not None:
+            why = f"proved with loops unrolled {bound} times"
+            return FnVerdict(fname, Status.PROVED_BOUNDED, why, bound, vacuous=vacuous)
+        why = "vacuous" if vacuous else ""
+        if vac.verdict is Verdict.UNKNOWN:
+            why = f"vacuity not decided (Z3: {vac.reason})"
+        return FnVerdict(fname, Status.PROVED, why, vacuous=vacuous)
+
+    def _satisfy(
+        self,
+        p: Plan,
+        enc: Encoded,
+        q: ob.Query,
+        r: CheckResult,
+        *,
+        unsupported: str,
+        bound: int | None,
+    ) -> FnVerdict:
+        fname = enc.name
+        if r.verdict is Verdict.SAT:
+            pool = cx.pools(enc.session, enc.t, q)
+            draft = cx.build(
+                enc.session,
+                self.spec.contract,
+                enc.t,
+                name=p.name,
+                pool=pool,
+                constructor=enc.name == CONSTRUCTOR,
+            )
+            if unsupported:
+                why = f"a witness exists in the model, but the path may use: {unsupported}"
+                return FnVerdict(fname, Status.UNKNOWN, why)
+            return FnVerdict(fname, Status.PROVED, "witness", counterexample=draft.counterexample)
+        if unsupported:
+            return FnVerdict(fname, Status.UNKNOWN, f"no witness; unsupported: {unsupported}")
+        if bound is not None:
+            return FnVerdict(fname, Status.UNKNOWN, f"no witness with loops unrolled {bound}x")
+        return FnVerdict(fname, Status.VIOLATED, "no execution of this function reaches it")
+
+    def _sum_notes(self, enc: Encoded, q: ob.Query) -> str:
+        used = walk.sums(e for e, _ in q.lowered)
+        notes = [f"{sid}: {enc.sum_problems[sid]}" for sid in used if sid in enc.sum_problems]
+        return "; ".join(notes)
+
+    def _violated(
+        self, p: Plan, enc: Encoded, q: ob.Query, *, unsupported: str, sum_notes: str
+    ) -> FnVerdict:
+        fname = enc.name
+        draft = self._draft(p, enc, q)
+        caveat = "; ".join(
+            x for x in (unsupported and f"unsupported: {unsupported}", sum_notes) if x
+        )
+        if self.replayer is None:
+            cex = draft.counterexample
+            if caveat:
+                why = f"Z3 found a counterexample, not replayed, and it may be spurious: {caveat}"
+                return FnVerdict(fname, Status.UNKNOWN, why, counterexample=cex)
+            return FnVerdict(fname, Status.VIOLATED, "counterexample (not replayed)", None, (), cex)
+        replayed = self.replayer.replay(draft, p.kind)
+        cex = replayed.counterexample
+        if cex.confirmed:
+            return FnVerdict(
+                fname, Status.VIOLATED, "counterexample confirmed on revm", None, (), cex
+            )
+        if not replayed.replayed and not caveat:
+            why = f"counterexample (unconfirmed: {cex.replay_note})"
+            return FnVerdict(fname, Status.VIOLATED, why, None, (), cex)
+        why = f"Z3 found a counterexample but it did not replay: {cex.replay_note}"
+        if caveat:
+            why += f"; {caveat}"
+        return FnVerdict(fname, Status.UNKNOWN, why, None, (), cex)
+
+    def _draft(self, p: Plan, enc: Encoded, q: ob.Query) -> Draft:
+        """A counterexample from a model with `this` at the deployed address and, where
+        possible, the sums equal to the entries written (so the EVM agrees with Z3)."""
+        t, s = enc.t, enc.session
+        target = self.replayer.target_address() if self.replayer else None
+        if target is not None and enc.name != CONSTRUCTOR:
+            with s.scope():
+                enc.add(zt.eq(t.pre.this, zt.value(target, zt.bv_sort(160))))
+                if enc.check(q.violation).verdict is Verdict.SAT:
+                    pool = self._pool(enc, q)
+                    used = list(walk.sums(e for e, _ in q.lowered).values())
+                    with s.scope():
+                        enc.add(*cx.pins(s, t), *cx.sum_facts(used, t, pool))
+                        if enc.check(q.violation).verdict is Verdict.SAT:
+                            return self._build(p, enc, q, pool)
+                    found = self._model_draft(p, enc, q)
+                    if found is not None:
+                        return found
+        found = self._model_draft(p, enc, q)
+        if found is not None:
+            return found
+        cex = Counterexample(p.name, ())
+        return Draft(cex, problems=["Z3 could not give the model again (time or resources)"])
+
+    def _pool(self, enc: Encoded, q: ob.Query) -> dict[int, list[int]]:
+        addresses, ints = self.replayer.tracked() if self.replayer else ([], [])
+        return cx.pools(enc.session, enc.t, q, addresses, ints)
+
+    def _model_draft(self, p: Plan, enc: Encoded, q: ob.Query) -> Draft | None:
+        if enc.check(q.violation).verdict is not Verdict.SAT:
+            return None
+        return self._build(p, enc, q, self._pool(enc, q))
+
+    def _build(self, p: Plan, enc: Encoded, q: ob.Query, pool: dict[int, list[int]]) -> Draft:
+        return cx.build(
+            enc.session,
+            self.spec.contract,
+            enc.t,
+            name=p.name,
+            pool=pool,
+            constructor=enc.name == CONSTRUCTOR,
+        )
+
+    # ── asserts ──────────────────────────────────────────────────────────────────────────
+
+    def asserts(self) -> list[FnVerdict]:
+        out: list[FnVerdict] = []
+        p = Plan("assert", PropertyKind.ASSERT, None)
+        for f in self.spec.contract.entry_points():
+            if not _has_assert(f, self.spec):
+                continue
+            enc = self.encode(f)
+            if isinstance(enc, str):
+                out.append(FnVerdict(f.name, Status.ERROR, f"the executor failed: {enc}"))
+                continue
+            if not enc.t.asserts:
+                continue
+            out.append(self.obligation(p, f, lambda ctx: ob.assert_query(ctx.t)))
+        return out
+
+
+def _has_assert(f: Function, spec: typed.CheckedSpec) -> bool:
+    """Whether `f` or anything in the contract may hit a Solidity assert (internal
+    functions are inlined, so any assert in the contract counts)."""
+    del f
+    return any(
+        "assert(" in op.text
+        for g in spec.contract.functions
+        for n in g.nodes
+        for op in n.operations
+    )
+
+
+def run_checks(
+    spec: typed.CheckedSpec,
+    options: ProveOptions,
+    progress: Callable[[ProveProgress], None] | None,
+    replayer: Replayer | None,
+) -> tuple[tuple[PropertyResult, ...], int]:
+    """Every property of `spec` (and every Solidity assert) as a PropertyResult."""
+    prover = Prover(spec, options, replayer)
+    plans = plan(spec)
+    total = sum(len(p.targets) for p in plans)
+    done = 0
+    props: dict[str, Property] = {}
+    contract = spec.contract.name
+    for p in plans:
+        loc = p.location.location(contract) if p.location else None
+        if p.skip:
+            v = FnVerdict("-", Status.UNKNOWN, p.skip)
+            props[p.name] = aggregate(p.name, p.kind, contract, [v], location=loc)
+            continue
+        verdicts = []
+        for f, build in p.targets:
+            verdicts.append(prover.obligation(p, f, build))
+            done += 1
+            if progress is not None:
+                fname = CONSTRUCTOR if f is None else f.name
+                progress(ProveProgress(done, total, p.name, fname))
+        props[p.name] = aggregate(
+            p.name, p.kind, contract, verdicts, location=loc, satisfy=p.satisfy
+        )
+    checked = prover.asserts()
+    if checked:
+        done += len(checked)
+        props["assert"] = aggregate("assert", PropertyKind.ASSERT, contract, checked)
+    return tuple(settle(props)), done
