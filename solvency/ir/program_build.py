@@ -8,6 +8,7 @@ virtual or interface function) gets a function-level UnsupportedOp.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slither.core.declarations import Contract as SContract
@@ -156,6 +157,7 @@ def _program(f: Any) -> tuple[Program, list[Any]]:
             location=loc,
             checked=bool(getattr(node.scope, "is_checked", True)),
         )
+    _retarget_continues(f, nodes)
     entry = f.entry_point.node_id if f.entry_point is not None else None
     problems: tuple[UnsupportedOp, ...] = ()
     floc = location_of(f, cname, f.name)
@@ -200,6 +202,42 @@ def location_of(
         contract=contract,
         function=function,
     )
+
+
+def _retarget_continues(f: Any, nodes: dict[int, PNode]) -> None:
+    """Slither links `continue` in a while/do-while loop to the body's last statement
+    (which would then run); the loop's condition is the real target. A for loop's
+    `continue` goes to its increment, which lies before the `continue` in the source, so
+    only forward links are retargeted."""
+    start = {n.node_id: int(getattr(n.source_mapping, "start", 0) or 0) for n in f.nodes}
+    for nid, node in list(nodes.items()):
+        if node.kind is not NodeKind.CONTINUE or len(node.sons) != 1:
+            continue
+        if start.get(node.sons[0], 0) <= start.get(nid, 0):
+            continue
+        header = _enclosing_loop(nodes, nid)
+        if header is not None:
+            nodes[nid] = replace(node, sons=(header,))
+
+
+def _enclosing_loop(nodes: dict[int, PNode], target: int) -> int | None:
+    """The innermost IFLOOP whose body (reachable from its true son without passing the
+    header or its exit) contains `target`."""
+    best: tuple[int, int] | None = None
+    for nid, node in nodes.items():
+        if node.kind is not NodeKind.IFLOOP or node.son_true is None:
+            continue
+        seen: set[int] = set()
+        todo = [node.son_true]
+        while todo:
+            cur = todo.pop()
+            if cur in seen or cur in (nid, node.son_false) or cur not in nodes:
+                continue
+            seen.add(cur)
+            todo.extend(nodes[cur].sons)
+        if target in seen and (best is None or len(seen) < best[0]):
+            best = (len(seen), nid)
+    return None if best is None else best[1]
 
 
 def _type(t: Any) -> Type | None:

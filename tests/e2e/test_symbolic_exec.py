@@ -76,6 +76,50 @@ contract Bank {
 }
 """
 
+LANG = """// SPDX-License-Identifier: MIT
+pragma solidity 0.8.19;
+library Math { function min(uint a, uint b) internal pure returns (uint) { return a < b ? a : b; } }
+contract Lang {
+    using Math for uint256;
+    struct Acct { uint256 bal; uint64 since; bool frozen; }
+    mapping(address => mapping(uint256 => uint256)) public nested;
+    mapping(address => Acct) public accts;
+    Acct[] public list;
+    uint256 public counter;
+    uint256 public immutable cap;
+    uint256 public constant WAD = 1e18;
+    enum State { Open, Closed }
+    State public state;
+    constructor(uint256 c) { cap = c; }
+    modifier counted() { counter += 1; _; counter += 10; }
+    modifier early(uint x) { if (x == 0) return; _; }
+    function pair(uint a) internal pure returns (uint, uint) { return (a + 1, a + 2); }
+    function acct(address u) internal view returns (Acct storage a) { a = accts[u]; }
+    function f1(uint a) external counted returns (uint r) { (uint x, uint y) = pair(a); r = x * y; }
+    function f2(address u, uint v) external {
+        Acct storage a = acct(u); a.bal += v; a.since = uint64(block.timestamp);
+    }
+    function f3(uint k, uint v) external { nested[msg.sender][k] = v + WAD; }
+    function f4(uint n) external returns (uint s) {
+        uint i = 0;
+        while (true) { if (i >= n) break; i++; if (i == 2) continue; s += i; }
+        counter = s;
+    }
+    function f5(uint a, uint b) external pure returns (uint) { return a.min(b); }
+    function f6(uint x) external early(x) counted { counter += x; }
+    function f7(uint b) external {
+        list.push(Acct(b, 1, false));
+        Acct memory m = list[list.length - 1]; m.bal += 1; counter = m.bal;
+    }
+    function f8() external { state = State.Closed; counter = cap; }
+    function f9(uint x) external returns (uint) { if (x > 5) { return 1; } counter = x; return 2; }
+    function f10(int8 a) external pure returns (int16) { return int16(a) * 2; }
+    function f11(Acct memory m) external { bump(m); counter = m.bal; }
+    function bump(Acct memory m) internal pure { m.bal += 5; }
+    function f12(uint x) external { do { x--; counter += 1; } while (x > 0); }
+}
+"""
+
 OLD = """// SPDX-License-Identifier: MIT
 pragma solidity 0.7.6;
 contract Old {
@@ -103,6 +147,11 @@ def _load(tmp: Path, name: str, source: str, cache: Path) -> Contract:
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> Contract:
     return _load(tmp_path_factory.mktemp("bank"), "Bank", BANK, solcjs_cache)
+
+
+@pytest.fixture(scope="module")
+def lang(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> Contract:
+    return _load(tmp_path_factory.mktemp("lang"), "Lang", LANG, solcjs_cache)
 
 
 @pytest.fixture(scope="module")
@@ -332,5 +381,115 @@ def test_constructor_sets_owner_and_total(bank: Contract) -> None:
     assert not t.unsupported
 
 
-def _names(ts: Sequence[Transition]) -> list[str]:
-    return [t.function.name for t in ts]
+def _proves(t: Transition, facts: Sequence[Term], claim: Term) -> bool:
+    """Under `facts`, the call can succeed and every successful run satisfies `claim`."""
+    base = [_no_value(t), *facts, t.success]
+    return _check(t, *base) is Verdict.SAT and _check(t, *base, zt.not_(claim)) is Verdict.UNSAT
+
+
+def _st(t: Transition, path: str, keys: Sequence[Term] = (), bits: int = 256) -> Term:
+    return t.post.read(path, list(keys), zt.bv_sort(bits))
+
+
+def _pre(t: Transition, path: str, keys: Sequence[Term] = (), bits: int = 256) -> Term:
+    return t.pre.read(path, list(keys), zt.bv_sort(bits))
+
+
+def test_modifier_code_around_placeholder_and_tuple_returns(lang: Contract) -> None:
+    t = _encode(lang, "f1")
+    facts = [zt.eq(t.args["a"], _u(3)), zt.eq(_pre(t, "counter"), _u(0))]
+    assert _proves(t, facts, zt.and_(zt.eq(t.returns[0], _u(20)), zt.eq(_st(t, "counter"), _u(11))))
+
+
+def test_modifier_early_return_skips_the_body(lang: Contract) -> None:
+    t = _encode(lang, "f6")
+    zero = [zt.eq(t.args["x"], _u(0)), zt.eq(_pre(t, "counter"), _u(0))]
+    assert _proves(t, zero, zt.eq(_st(t, "counter"), _u(0)))
+    four = [zt.eq(t.args["x"], _u(4)), zt.eq(_pre(t, "counter"), _u(0))]
+    assert _proves(t, four, zt.eq(_st(t, "counter"), _u(15)))
+
+
+def test_storage_pointer_returned_by_internal_function(lang: Contract) -> None:
+    t = _encode(lang, "f2")
+    who = t.args["u"]
+    facts = [zt.eq(_pre(t, "accts[].bal", [who]), _u(5)), zt.eq(t.args["v"], _u(7))]
+    claim = zt.and_(
+        zt.eq(_st(t, "accts[].bal", [who]), _u(12)),
+        zt.eq(_st(t, "accts[].since", [who], 64), zt.resize(t.env.timestamp, 64, False)),
+    )
+    assert _proves(t, facts, claim)
+
+
+def test_nested_mapping_and_folded_constant(lang: Contract) -> None:
+    t = _encode(lang, "f3")
+    facts = [zt.eq(t.args["k"], _u(9)), zt.eq(t.args["v"], _u(1))]
+    assert _proves(t, facts, zt.eq(_st(t, "nested[][]", [t.env.sender, _u(9)]), _u(10**18 + 1)))
+
+
+def test_while_loop_with_break_and_continue(lang: Contract) -> None:
+    t = _encode(lang, "f4")
+    assert t.loop_bound_hit == 3
+    assert _proves(t, [zt.eq(t.args["n"], _u(2))], zt.eq(t.returns[0], _u(1)))
+    # n = 3 needs a fourth pass through the header: cut, so it never succeeds here.
+    assert _check(t, _no_value(t), zt.eq(t.args["n"], _u(3)), t.success) is Verdict.UNSAT
+
+
+def test_do_while_and_underflow(lang: Contract) -> None:
+    t = _encode(lang, "f12")
+    assert _proves(
+        t,
+        [zt.eq(t.args["x"], _u(2)), zt.eq(_pre(t, "counter"), _u(0))],
+        zt.eq(_st(t, "counter"), _u(2)),
+    )
+    assert _check(t, _no_value(t), zt.eq(t.args["x"], _u(0)), t.success) is Verdict.UNSAT
+
+
+def test_library_call_and_ternary(lang: Contract) -> None:
+    t = _encode(lang, "f5")
+    assert _proves(
+        t, [zt.eq(t.args["a"], _u(3)), zt.eq(t.args["b"], _u(2))], zt.eq(t.returns[0], _u(2))
+    )
+
+
+def test_struct_push_memory_copy_and_memory_argument(lang: Contract) -> None:
+    t = _encode(lang, "f7")
+    facts = [zt.eq(t.args["b"], _u(4)), zt.eq(_pre(t, "list.length"), _u(2))]
+    claim = zt.and_(
+        zt.eq(_st(t, "counter"), _u(5)),
+        zt.eq(_st(t, "list[].bal", [_u(2)]), _u(4)),
+        zt.eq(_st(t, "list.length"), _u(3)),
+    )
+    assert _proves(t, facts, claim)
+    m = _encode(lang, "f11")  # an internal function changes a memory struct the caller holds
+    assert _proves(m, [zt.eq(m.args["m.bal"], _u(1))], zt.eq(_st(m, "counter"), _u(6)))
+
+
+def test_enum_immutable_early_return_and_signed_widening(lang: Contract) -> None:
+    t = _encode(lang, "f8")
+    claim = zt.and_(
+        zt.eq(_st(t, "state", bits=8), zt.value(1, zt.bv_sort(8))),
+        zt.eq(_st(t, "counter"), t.pre.immutable("cap", U256)),
+    )
+    assert _proves(t, [], claim)
+    r = _encode(lang, "f9")
+    same = zt.eq(_st(r, "counter"), _pre(r, "counter"))
+    assert _proves(r, [zt.eq(r.args["x"], _u(7))], zt.and_(zt.eq(r.returns[0], _u(1)), same))
+    assert _proves(
+        r,
+        [zt.eq(r.args["x"], _u(3))],
+        zt.and_(zt.eq(r.returns[0], _u(2)), zt.eq(_st(r, "counter"), _u(3))),
+    )
+    w = _encode(lang, "f10")
+    i16 = zt.bv_sort(16)
+    assert _proves(
+        w,
+        [zt.eq(w.args["a"], zt.value(-100, zt.bv_sort(8)))],
+        zt.eq(w.returns[0], zt.value(-200, i16)),
+    )
+
+
+def test_constructor_fixes_immutables(lang: Contract) -> None:
+    pre = SymbolicState("pre")
+    t = encode_constructor(lang, pre, SymbolicEnv.fresh("env"))
+    cap = pre.immutable("cap", U256)
+    assert _check(t, t.success, zt.not_(zt.eq(cap, t.args["c"]))) is Verdict.UNSAT

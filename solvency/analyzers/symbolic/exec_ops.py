@@ -62,7 +62,7 @@ def assign(ctx: Ctx, st: PState, lv: p.Operand, value: Value, op: p.Op) -> None:
             return
         store_to(ctx, st, StorageLoc(lv.name, (), lv.type), value, loc)
         return
-    if isinstance(value, StorageLoc) and not lv.storage_pointer:
+    if isinstance(value, StorageLoc) and lv.kind is p.VarKind.LOCAL and not lv.storage_pointer:
         if isinstance(lv.type, StructType):
             value = copy_from_storage(ctx, st, value, loc)
         elif sort_of(value.type) is not None:
