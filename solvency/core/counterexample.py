@@ -19,6 +19,9 @@ class Call:
     value: int = 0
     timestamp: int | None = None
     block_number: int | None = None
+    # Functions of the audited contracts this call reaches through a helper contract (a
+    # re-entering receiver's `execute`), as `Contract.signature`, e.g. `Vault.withdraw(uint256)`.
+    reaches: tuple[str, ...] = ()
 
     def render(self) -> str:
         """`Vault.withdraw(5) from 0xab…cd value 1` — the form every renderer shows."""
@@ -29,6 +32,8 @@ class Call:
             text += f" value {self.value}"
         if self.timestamp is not None:
             text += f" at t={self.timestamp}"
+        if self.reaches:
+            text += " → " + ", ".join(self.reaches)
         return text
 
 

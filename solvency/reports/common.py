@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from solvency.core.findings import Finding, Severity
 from solvency.core.location import Location
@@ -11,6 +13,12 @@ from solvency.core.properties import PropertyResult, Status
 from solvency.core.report import Report
 
 _ANCESTORS = 4  # how far above a target a widened project root can lie
+T = TypeVar("T")
+
+
+def unique(items: Iterable[T]) -> tuple[T, ...]:
+    """`items` without repeats, first occurrence kept (stable output for stable input)."""
+    return tuple(dict.fromkeys(items))
 
 
 def status_label(p: PropertyResult) -> str:

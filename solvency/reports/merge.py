@@ -23,6 +23,8 @@ from typing import TypeVar
 from solvency.core.findings import Finding
 from solvency.core.properties import PropertyResult, Status
 from solvency.core.report import Report, ReportError, Stats
+from solvency.reports.common import unique
+from solvency.reports.confirm import cross_confirm, violation_sites
 from solvency.reports.ledger import FUZZ_ENGINE, discharge_assumptions
 
 # Rules of different engines that report the same bug when they fire in one function.
@@ -42,7 +44,6 @@ _FAMILIES: dict[str, str] = {
 }
 _ORDER = {s: i for i, s in enumerate(Status)}
 T = TypeVar("T")
-Site = tuple[str | None, str]  # (contract, function name without its parameter list)
 
 
 def merge(  # noqa: PLR0917 - the six parts of a report, in the order the brief fixed
@@ -67,7 +68,9 @@ def merge(  # noqa: PLR0917 - the six parts of a report, in the order the brief 
     merged_findings = sorted(merge_findings(findings), key=lambda f: (*f.sort_key(), f.fingerprint))
     groups = _group_properties(raw_props)
     props = [_merge_group(g) for g in groups]
-    merged_findings, props = _cross_confirm(merged_findings, props, [_sites(g) for g in groups])
+    merged_findings, props = cross_confirm(
+        merged_findings, props, [violation_sites(g) for g in groups]
+    )
     props = discharge_assumptions(props, raw_props, merged_findings, static_ran=static_ok)
     props.sort(key=lambda p: (_ORDER[p.status], p.contract or "", p.name))
     ordered = tuple(sorted(merged_findings, key=Finding.sort_key))
@@ -190,69 +193,5 @@ def _note(p: PropertyResult) -> str:
     return f"{p.engine}: {status}{where}" + (f" — {p.reason}" if p.reason else "")
 
 
-def _sites(group: list[PropertyResult]) -> set[Site]:
-    """The functions a violated property breaks in: the prover's function, and the last
-    call of each counterexample (the call after which the property failed)."""
-    sites: set[Site] = set()
-    for p in group:
-        if p.status is not Status.VIOLATED:
-            continue
-        if p.function:
-            sites.add((p.contract, _bare(p.function)))
-        if p.counterexample and p.counterexample.calls:
-            last = p.counterexample.calls[-1]
-            sites.add((last.contract, _bare(last.function)))
-    return sites
-
-
-def _cross_confirm(
-    findings: list[Finding], props: list[PropertyResult], sites: list[set[Site]]
-) -> tuple[list[Finding], list[PropertyResult]]:
-    linked: dict[int, list[str]] = {}
-    new_findings: list[Finding] = []
-    for f in findings:
-        site = _finding_site(f)
-        hits = [i for i, s in enumerate(sites) if site and not f.suppressed and _meets(site, s)]
-        for i in hits:
-            linked.setdefault(i, []).append(f.fingerprint)
-        if not hits:
-            new_findings.append(f)
-            continue
-        confirming = [props[i].name for i in hits if props[i].confirmed]
-        new_findings.append(
-            dataclasses.replace(
-                f,
-                engines=_unique([*f.engines, *(e for i in hits for e in props[i].engines)]),
-                related_properties=_unique([*f.related_properties, *(props[i].name for i in hits)]),
-                confirmed=f.confirmed or bool(confirming),
-                confirmed_by=_unique([*f.confirmed_by, *confirming]),
-            )
-        )
-    new_props = [
-        dataclasses.replace(p, related_findings=_unique([*p.related_findings, *linked[i]]))
-        if i in linked
-        else p
-        for i, p in enumerate(props)
-    ]
-    return new_findings, new_props
-
-
-def _finding_site(f: Finding) -> Site | None:
-    loc = f.primary if f.primary and f.primary.function else None
-    loc = loc or next((x for x in f.locations if x.function), None)
-    return (loc.contract, _bare(loc.function)) if loc and loc.function else None
-
-
-def _meets(site: Site, sites: set[Site]) -> bool:
-    contract, function = site
-    return any(
-        fn == function and (c is None or contract is None or c == contract) for c, fn in sites
-    )
-
-
-def _bare(function: str) -> str:
-    return function.split("(", 1)[0]
-
-
 def _unique(items: Iterable[T]) -> tuple[T, ...]:
-    return tuple(dict.fromkeys(items))
+    return unique(items)

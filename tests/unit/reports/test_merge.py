@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
 
-from solvency.core import Assumption, Location, PropertyResult, Severity, Status
+from solvency.core import Assumption, Call, Location, PropertyResult, Severity, Status
 from solvency.core.report import ReportError, Stats
 from solvency.reports import merge
 from tests.unit.reports.factory import VAULT, cex, finding, no_reentrancy, prop
@@ -148,8 +149,6 @@ def test_findings_elsewhere_are_not_confirmed(other) -> None:  # type: ignore[no
 
 def test_counterexample_through_another_contract_does_not_confirm() -> None:
     p = prop("s", "fuzz", Status.VIOLATED, confirmed=True)
-    import dataclasses
-
     c = cex("s", confirmed=True)
     moved = dataclasses.replace(
         c, calls=(*c.calls[:-1], dataclasses.replace(c.calls[-1], contract="Token"))
@@ -257,3 +256,50 @@ def test_merge_does_not_depend_on_input_order() -> None:
 def test_stats_count_what_the_merge_kept() -> None:
     report = _merge(findings=[finding(), finding(function="x", suppressed=True)])
     assert report.stats.suppressed_findings == 1 and report.stats.baselined_findings == 0
+
+
+# --- counterexamples that enter the function through a helper ---------------------------------
+
+WITHDRAW_25 = bytes.fromhex("2e1a7d4d") + (25).to_bytes(32, "big")  # withdraw(uint256)
+DEPOSIT = bytes.fromhex("d0e30db0")  # deposit()
+
+
+def _through_receiver(last: Call) -> PropertyResult:
+    c = cex("solvent", confirmed=True)
+    return dataclasses.replace(
+        prop("solvent", "fuzz", Status.VIOLATED, confirmed=True),
+        counterexample=dataclasses.replace(c, calls=(*c.calls[:-1], last)),
+    )
+
+
+def _execute(data: bytes, **kw: object) -> Call:
+    return Call("receiver", "execute(address,uint256,bytes)", ("0x" + "aa" * 20, 0, data), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("last", "confirmed"),
+    [
+        (_execute(WITHDRAW_25), True),  # forwarded calldata: withdraw's selector
+        (_execute(DEPOSIT), False),  # another function
+        (_execute(b"\x2e\x1a\x7d"), False),  # too short to be calldata
+        (_execute(b"", reaches=("Vault.withdraw(uint256)",)), True),  # the fuzzer said so
+        (_execute(b"", reaches=("Token.withdraw(uint256)",)), False),  # another contract
+    ],
+)
+def test_a_counterexample_through_a_reentering_receiver_confirms_the_function_it_enters(
+    last: Call, confirmed: bool
+) -> None:
+    [f] = _merge(findings=[finding()], properties=[_through_receiver(last)]).findings
+    assert f.confirmed is confirmed
+    assert ("fuzz" in f.engines) is confirmed
+
+
+def test_selector_matching_needs_the_signature_in_the_findings_text() -> None:
+    f = dataclasses.replace(finding(), title="t", message="m", evidence=())
+    [merged] = _merge(findings=[f], properties=[_through_receiver(_execute(WITHDRAW_25))]).findings
+    assert not merged.confirmed
+
+
+def test_calls_render_what_they_reach() -> None:
+    call = _execute(WITHDRAW_25, reaches=("Vault.withdraw(uint256)",))
+    assert call.render().endswith("→ Vault.withdraw(uint256)")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from solvency.analyzers.fuzz.api import prepare, run_campaign
+from solvency.analyzers.fuzz.campaign import FuzzConfig
 from solvency.analyzers.lint import lint_targets
 from solvency.build import BuildOptions
 from solvency.core import Call, Counterexample, PropertyKind, PropertyResult, Status
@@ -37,13 +39,19 @@ def _variant(folder: Path, inserted: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def linted(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> tuple[Report, Report]:
-    tmp = tmp_path_factory.mktemp("e2e")
-    cache = tmp / "cache"
-    cache.mkdir()
+def options(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> BuildOptions:
+    """A compile cache of this module's own that still sees the shared solc-js installs."""
+    cache = tmp_path_factory.mktemp("cache")
     (solcjs_cache / "solcjs").mkdir(exist_ok=True)
     (cache / "solcjs").symlink_to(solcjs_cache / "solcjs")
-    options = BuildOptions(cache_dir=cache)
+    return BuildOptions(cache_dir=cache)
+
+
+@pytest.fixture(scope="module")
+def linted(
+    tmp_path_factory: pytest.TempPathFactory, options: BuildOptions
+) -> tuple[Report, Report]:
+    tmp = tmp_path_factory.mktemp("e2e")
     before = lint_targets([_variant(tmp / "before", 0)], options)
     after = lint_targets([_variant(tmp / "after", 3)], options)
     assert not before.errors and not after.errors, (before.errors, after.errors)
@@ -132,3 +140,25 @@ def test_a_baseline_survives_an_unrelated_line_inserted_above_the_bug(
     assert result.findings and all(f.baselined for f in result.findings)
     assert result.findings_at_least(dataclasses.replace(result.findings[0]).severity) == ()
     assert [f.fingerprint for f in before.findings] == [f.fingerprint for f in after.findings]
+
+
+def test_the_real_fuzzer_confirms_the_static_reentrancy_finding(
+    linted: tuple[Report, Report], options: BuildOptions
+) -> None:
+    """Real fuzz results (a fixed number of calls, fixed seed) merged with the real static
+    findings: the counterexample enters withdraw through the re-entering receiver's
+    `execute`, and the merge still finds the function from the forwarded calldata."""
+    spec = CORPUS.parent / "EthEscrow.spec"
+    prepared = prepare(CORPUS, spec, options)
+    config = FuzzConfig(budget_seconds=None, budget_calls=8000, seed=1, shrink_seconds=2)
+    fuzz = run_campaign(prepared, config).results
+    lint = linted[0]
+    report = merge(lint.targets, lint.findings, fuzz, [], lint.stats, lint.tool_version)
+    violated = [p for p in report.properties if p.status is Status.VIOLATED]
+    assert violated and all(p.confirmed and p.engines == ("fuzz",) for p in violated)
+    assert not any(p.status.is_proof for p in report.properties)  # HELD is never a proof
+    [bug] = [f for f in report.findings if f.rule_id in ("reentrancy-eth", "accounting-after-call")]
+    assert bug.confirmed and set(bug.confirmed_by) == {p.name for p in violated}
+    assert "fuzz" in bug.engines
+    assert_json_valid_and_round_trips(report)
+    assert_sarif_valid(report)
