@@ -30,6 +30,7 @@ from solvency.core.counterexample import Call, Counterexample
 
 SEGMENT_CALLS = 16
 CHUNK_BYTES = 48
+PROBE_EVERY = 8  # one call in this many moves its amount to the largest that succeeds
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,9 @@ class Campaign:
             for _ in range(SEGMENT_CALLS):
                 if hunt is None and self.over_budget():
                     return
-                for call in world.decode_calls(rng.randbytes(CHUNK_BYTES)):
+                chunk = rng.randbytes(CHUNK_BYTES)
+                for drawn in world.decode_calls(chunk):
+                    call = world.widest(drawn) if chunk[-2] % PROBE_EVERY == 0 else drawn
                     executed.append(call)
                     found = runner.step(call, active, len(executed) - 1)
                     if any([self._on_breach(b, executed) for b in found]):  # note them all

@@ -63,6 +63,7 @@ class Pool:
     ids: list[int] = field(default_factory=list)
     named: dict[str, list[str]] = field(default_factory=dict)  # parameter name → addresses
     last_sender: str | None = None  # of the last successful call: the same user goes on
+    users: list[str] = field(default_factory=list)  # senders of successful calls: positions
 
     def remember(self, value: int) -> None:
         if value in self.recent:
@@ -83,6 +84,7 @@ class Pool:
         self.ids.clear()
         self.named.clear()
         self.last_sender = None
+        self.users.clear()
 
     def learn(self, name: str, address: str) -> None:
         known = self.by_name.setdefault(name, [])
@@ -204,6 +206,8 @@ def draw_address(src: ByteSource, pool: Pool) -> str:
         return src.hint[b % len(src.hint)]
     if 96 <= b < 144 and src.sender is not None:  # `to == msg.sender`: aliasing bugs
         return src.sender
+    if 144 <= b < 176 and pool.users:  # someone with a position (the borrower to liquidate)
+        return pool.users[b % len(pool.users)]
     if b < 240 and pool.addresses:
         return pool.addresses[b % len(pool.addresses)]
     if b < 248:

@@ -40,6 +40,7 @@ CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
 PROXY, ARM = "proxy", "arm"  # a helper that calls the target for an actor / re-enters it
 EXECUTE = "execute(address,uint256,bytes)"  # corpora/common/ReentrantReceiver.sol's interface
 ARMING = "arm(address,bytes,uint256)"
+PROBE_STEPS = 24  # bisection steps of `widest`
 TARGET_WEIGHT = 4  # target functions come up this many times as often as the other actions
 
 
@@ -158,6 +159,8 @@ class World:
         call = self.decode(chunk)
         if call is None:
             return ()
+        if call.timestamp is not None and call.timestamp > self.chain.timestamp and chunk[-3] < 192:
+            return (*self._refresh(call), call)
         if call.function != EXECUTE or len(chunk) < 2 or chunk[-1] % 2:
             return (call,)
         armed = self.decode(bytes([chunk[0]]) + chunk[-1:0:-1])  # the same proxy, other bytes
@@ -214,6 +217,29 @@ class World:
             block_number=self.chain.block_number + (1 + warp // 12 if warp else 0),
         )
 
+    def _refresh(self, call: Call) -> list[Call]:
+        """After a time warp, the oracles publish again (same value, stamped now): without
+        it every later call that reads a price reverts as stale until a move comes up."""
+        out: list[Call] = []
+        for action in self.actions:
+            if action.kind != ENVIRONMENT or action.reference is None or len(action.bounds) != 1:
+                continue
+            key = (action.contract, f"{action.entry.signature}#0")
+            last = self._env_last.get(key)
+            value = last if last is not None and last * action.reference > 0 else action.reference
+            t = action.entry.inputs[0].canonical
+            out.append(
+                Call(
+                    contract=action.contract,
+                    function=action.entry.signature,
+                    args=(_frozen(_thawed(t, value)),),
+                    sender=action.sender or self.deployment.deployer,
+                    timestamp=call.timestamp,
+                    block_number=call.block_number,
+                )
+            )
+        return out
+
     def _sender(self, b: int, again: int) -> str:
         """Mostly an actor, often the one whose call last succeeded (deposit, then borrow);
         the deployer (the owner) one call in six: its setter calls (a new feed, a zero debt
@@ -232,9 +258,12 @@ class World:
         args: list[Any] = []
         for i, (t, (lo, hi)) in enumerate(zip(types, action.bounds, strict=False)):
             key = (action.contract, f"{action.entry.signature}#{i}")
-            ref = self._env_last.get(key, action.reference if i == 0 else None)
+            ref = action.reference if i == 0 else None
+            last = self._env_last.get(key)
+            if ref is not None and last is not None and last * ref > 0:
+                ref = last  # a walk from the last value, unless that one is off (negative)
             b = src.byte()
-            if ref is not None and b < 160:
+            if ref is not None and b < 208:
                 factor = (12, 13, 14, 15, 15, 17, 18, 20, 24, 8, 4, 1, 32, 14, 15, 16)[b % 16]
                 value = min(hi, max(lo, ref * factor // 16))
             else:
@@ -261,6 +290,8 @@ class World:
         if call.contract != self.target_name:
             return
         self.pool.last_sender = call.sender
+        if call.sender not in self.pool.users:
+            self.pool.users.append(call.sender)
         for p, a in zip(self.entry(call).inputs, call.args, strict=True):
             if p.type == "address" and p.name and isinstance(a, str):
                 self._learnt.append((p.name, a))
@@ -286,6 +317,55 @@ class World:
         args = [draw_value(t, src, self.pool) for t in types]
         value = self._eth_value(src) if inner.entry.state_mutability == "payable" else 0
         return selector(inner.entry.signature) + encode_args(types, args), value
+
+    def widest(self, call: Call) -> Call:
+        """The call with its last amount moved to about the largest value that succeeds now
+        (searched on snapshots): borrowing or drawing to the limit is what a small price or
+        time move then turns unhealthy, and withdrawing all but dust is where rounding and
+        bad-debt bugs live. Unchanged when no value tried succeeds."""
+        entry = self.entry(call)
+        where = [
+            i
+            for i, p in enumerate(entry.inputs)
+            if p.type.startswith("uint") and not _is_id(p.name) and isinstance(call.args[i], int)
+        ]
+        if call.contract != self.target_name or not where:
+            return call
+        i, top = where[-1], (1 << int(entry.inputs[where[-1]].type[4:] or 256)) - 1
+        start = call.args[i]
+        assert isinstance(start, int)
+
+        def ok(x: int) -> bool:
+            snap = self.chain.snapshot()
+            try:
+                return self.execute(_with_arg(call, i, x)).success
+            finally:
+                self.chain.revert(snap)
+
+        lo, hi = 0, 0
+        if start and ok(start):
+            lo = start
+            for shift in (4, 8, 16, 32, 64):
+                hi = min(top, start << shift)
+                if not ok(hi):
+                    break
+                lo = hi
+            else:
+                return _with_arg(call, i, lo)
+        else:
+            hi = start or top
+            for shift in (2, 4, 8, 16, 32, 64, 128):
+                if hi >> shift and ok(hi >> shift):
+                    lo = hi >> shift
+                    break
+            else:
+                return call
+        for _ in range(PROBE_STEPS):
+            if hi - lo <= max(1, lo >> 24):
+                break
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if ok(mid) else (lo, mid)
+        return _with_arg(call, i, lo)
 
     # ── executing ────────────────────────────────────────────────────────────────────────
 
@@ -374,6 +454,12 @@ def _reference(recipe: Recipe, helper: str, bounds: tuple[tuple[int, int], ...])
             if lo <= value <= hi and abs(value) >= 1_000:
                 found.append(value)
     return max(found, key=abs) if found else None
+
+
+def _with_arg(call: Call, index: int, value: int) -> Call:
+    args = list(call.args)
+    args[index] = value
+    return dataclasses.replace(call, args=tuple(args))
 
 
 def _seed_key(keys: KeyTracker, raw: object) -> None:
