@@ -1,6 +1,11 @@
 """Solver sessions with fixed seeds and resource limits, so a verdict repeats run to run.
 
 `unknown` is a verdict of its own, carrying Z3's reason; nothing here turns it into a pass.
+
+Each session solves in a Z3 context of its own: terms are built in the global context
+and translated on the way in. A fixed seed alone does not make a verdict or model repeat
+within one process, because the solver's variable order follows the global context's
+history (earlier queries create internal terms); a fresh context starts from nothing.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ class Session:
 
     def __init__(self, config: SolverConfig | None = None) -> None:
         self.config = config or SolverConfig()
-        self._solver = z3.Solver()
+        self._ctx = z3.Context()
+        self._solver = z3.Solver(ctx=self._ctx)
         self._solver.set(
             "timeout",
             self.config.timeout_ms,
@@ -52,7 +58,13 @@ class Session:
         self._model: z3.ModelRef | None = None
 
     def add(self, *constraints: Term) -> None:
-        self._solver.add(*constraints)
+        self._solver.add(*(self._in(c) for c in constraints))
+
+    def _in(self, t: Term) -> Term:
+        """`t` in this session's context (a Python bool becomes a literal there)."""
+        if isinstance(t, bool):
+            return z3.BoolVal(t, self._ctx)
+        return t.translate(self._ctx)
 
     @contextmanager
     def scope(self) -> Iterator[Session]:
@@ -64,7 +76,7 @@ class Session:
             self._model = None
 
     def check(self, *assumptions: Term) -> CheckResult:
-        r = self._solver.check(*assumptions)
+        r = self._solver.check(*(self._in(a) for a in assumptions))
         if r == z3.sat:
             self._model = self._solver.model()
             return CheckResult(Verdict.SAT)
@@ -77,4 +89,5 @@ class Session:
         """`t` in the last model (model completion: unconstrained parts get a default)."""
         if self._model is None:
             raise RuntimeError("value() needs a preceding sat check")
-        return zt.as_python(self._model.eval(t, model_completion=True))
+        got = self._model.eval(self._in(t), model_completion=True)
+        return zt.as_python(got)
