@@ -33,6 +33,7 @@ def lint_targets(
     contracts = files = functions = 0
     compile_seconds = analysis_seconds = 0.0
     cache_hits: list[bool] = []
+    roots: list[str] = []
     versions: list[str] = []
     for target in targets:
         if progress:
@@ -50,6 +51,7 @@ def lint_targets(
                 on_error(exc)
             continue
         compile_seconds += project.compiled.compile_seconds
+        roots.append(str(project.compiled.root))
         cache_hits.append(project.compiled.cache_hit)
         versions.append(project.compiled.solc_version)
         contracts += len(project.model.contracts)
@@ -69,6 +71,7 @@ def lint_targets(
     return Report(
         tool_version=__version__,
         targets=tuple(str(t) for t in targets),
+        source_roots=tuple(dict.fromkeys(roots)),
         findings=tuple(sorted(unique, key=Finding.sort_key)),
         errors=tuple(errors),
         stats=Stats(

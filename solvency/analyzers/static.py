@@ -50,4 +50,5 @@ def to_finding(result: DetectorResult) -> Finding:
         locations=result.locations,
         evidence=(result.description,),
         suppressed=result.suppressed,
+        help_uri=result.wiki,
     )
