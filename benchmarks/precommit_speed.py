@@ -40,7 +40,9 @@ SCENARIOS = (
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise SystemExit(f"git {' '.join(args)} failed: {done.stderr}")
     return done.stdout.strip()
@@ -78,7 +80,7 @@ def fresh_cache(base: Path, n: int) -> Path:
 
 def timed(cmd: list[str], repo: Path, env: dict[str, str]) -> tuple[float, int, str]:
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, check=False)
     return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
 
 
