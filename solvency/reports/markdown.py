@@ -2,7 +2,7 @@
 excerpts, counterexample traces, assumptions, errors.
 
 Contract-controlled text (identifiers, messages, comments in excerpts) is never trusted:
-inline text is escaped (Markdown punctuation backslash-escaped, `<`, `>` and `&` as
+inline text is escaped (inline Markdown punctuation backslash-escaped, `<`, `>` and `&` as
 entities, so no raw HTML reaches a renderer), table cells also lose their pipes and line
 breaks, and code goes into fences longer than any backtick run inside it.
 """
@@ -22,19 +22,23 @@ from solvency.reports.common import (
     summary_line,
 )
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+# Enough to keep text inert in CommonMark/GFM inline context: emphasis, code, links (a
+# `(` only links after an escaped `]`), tables, strikethrough. Raw HTML is handled apart.
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _BACKTICKS = re.compile(r"`+")
 
 
 def md_text(text: str) -> str:
-    """Inline Markdown for untrusted text: rendered exactly as written, never as markup."""
+    """Inline Markdown for untrusted text: rendered as written, never as markup. Line breaks
+    become spaces: a newline could otherwise start a heading, list or HTML block."""
+    text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
 
 
 def md_cell(text: str) -> str:
-    """A table cell: inline-escaped, on one line (a newline would end the row)."""
-    return md_text(" ".join(text.split()))
+    """A table cell: inline-escaped, so on one line (a newline would end the row)."""
+    return md_text(text)
 
 
 def md_code(text: str, info: str = "") -> str:

@@ -167,7 +167,9 @@ def _merge_group(group: list[PropertyResult]) -> PropertyResult:
         bound=min(bounds) if bounds else lead.bound,
         assumptions=_unique(a for p in proofs for a in p.assumptions),
         time_seconds=round(sum(p.time_seconds for p in group), 3),
-        notes=_unique([*(n for p in group for n in p.notes), *(_note(p) for p in group)])
+        notes=_unique(
+            [*(n for p in group for n in p.notes), _note(lead), *(_note(p) for p in group)]
+        )
         if len(group) > 1
         else lead.notes,
         related_findings=_unique(r for p in group for r in p.related_findings),

@@ -69,13 +69,15 @@ def _properties_table(report: Report) -> Table:
     for column in ("property", "contract", "kind", "status", "engines", "reason"):
         table.add_column(column)
     for p in report.properties:
+        # several engines judged it: each one's own verdict, under the deciding reason
+        reason = "\n".join([p.reason, *p.notes] if len(p.engines) > 1 else [p.reason])
         table.add_row(
             Text(p.name),
             Text(p.contract or "-"),
             Text(p.kind.value),
             Text(status_label(p), style=_STATUS_STYLE[p.status]),
             Text(", ".join(p.engines)),
-            Text(p.reason),
+            Text(reason.strip()),
         )
     return table
 
@@ -88,20 +90,17 @@ def _findings_table(severity: Severity, group: list[Finding]) -> Table:
         show_lines=False,
     )
     table.add_column("location", no_wrap=True)
-    table.add_column("rule")
-    table.add_column("confidence")
+    table.add_column("rule", no_wrap=True)
     table.add_column("engines")
-    table.add_column("finding")
+    table.add_column("finding", ratio=1)
     for f in group:
         where = f.primary.short() if f.primary else "-"
-        flags = finding_flags(f)
-        title = f.title + (f" [{'; '.join(flags)}]" if flags else "")
+        lines = [f.title, f"confidence {f.confidence.value}"]
+        if f.merged_rules:
+            lines.append("also: " + ", ".join(f.merged_rules))
+        lines.extend(finding_flags(f))
         table.add_row(
-            Text(where),
-            Text(", ".join((f.rule_id, *f.merged_rules))),
-            Text(f.confidence.value),
-            Text(", ".join(f.engines)),
-            Text(title),
+            Text(where), Text(f.rule_id), Text(", ".join(f.engines)), Text("\n".join(lines))
         )
     return table
 

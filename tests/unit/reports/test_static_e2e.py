@@ -150,7 +150,7 @@ def test_the_real_fuzzer_confirms_the_static_reentrancy_finding(
     `execute`, and the merge still finds the function from the forwarded calldata."""
     spec = CORPUS.parent / "EthEscrow.spec"
     prepared = prepare(CORPUS, spec, options)
-    config = FuzzConfig(budget_seconds=None, budget_calls=8000, seed=1, shrink_seconds=2)
+    config = FuzzConfig(budget_seconds=None, budget_calls=16000, seed=1, shrink_seconds=2)
     fuzz = run_campaign(prepared, config).results
     lint = linted[0]
     report = merge(lint.targets, lint.findings, fuzz, [], lint.stats, lint.tool_version)

@@ -196,8 +196,9 @@ def test_markdown_keeps_contract_text_out_of_markup(report: Report) -> None:
         ("a|b", "a\\|b"),
         ("`code`", "\\`code\\`"),
         ("two\nlines", "two lines"),
+        ("a\n# heading\n- item", "a # heading - item"),
         ("<b>&", "&lt;b&gt;&amp;"),
-        ("*x* _y_ [l](u)", "\\*x\\* \\_y\\_ \\[l\\]\\(u\\)"),
+        ("*x* _y_ [l](u) ~~s~~ a\\b", "\\*x\\* \\_y\\_ \\[l\\](u) \\~\\~s\\~\\~ a\\\\b"),
     ],
 )
 def test_markdown_cell_escapes(text: str, cell: str) -> None:
