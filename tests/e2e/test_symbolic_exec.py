@@ -117,6 +117,12 @@ contract Lang {
     function f11(Acct memory m) external { bump(m); counter = m.bal; }
     function bump(Acct memory m) internal pure { m.bal += 5; }
     function f12(uint x) external { do { x--; counter += 1; } while (x > 0); }
+    function f13(uint a, uint b, uint c, uint d) external {
+        if (b != 0 && a / b > 1 && c / d > 0) { counter = 1; } else { counter = 2; }
+    }
+    function f14(uint a, uint b) external { require(b == 0 || a / b > 1); counter = 3; }
+    function ratio(uint a, uint b) internal pure returns (uint) { return a / b; }
+    function f15(uint a, uint b) external { require(b == 0 || ratio(a, b) > 1); counter = 4; }
 }
 """
 
@@ -493,3 +499,19 @@ def test_constructor_fixes_immutables(lang: Contract) -> None:
     t = encode_constructor(lang, pre, SymbolicEnv.fresh("env"))
     cap = pre.immutable("cap", U256)
     assert _check(t, t.success, zt.not_(zt.eq(cap, t.args["c"]))) is Verdict.UNSAT
+
+
+def test_short_circuit_operands_do_not_revert_when_skipped(lang: Contract) -> None:
+    t = _encode(lang, "f13")
+    b0 = [zt.eq(t.args["b"], _u(0)), zt.eq(t.args["d"], _u(0))]
+    assert _proves(t, b0, zt.eq(_st(t, "counter"), _u(2)))
+    d0 = [zt.eq(t.args["a"], _u(9)), zt.eq(t.args["b"], _u(2)), zt.eq(t.args["d"], _u(0))]
+    assert _check(t, _no_value(t), *d0, t.success) is Verdict.UNSAT  # c / 0 is evaluated
+    h = _encode(lang, "f14")
+    assert _proves(h, [zt.eq(h.args["b"], _u(0))], zt.eq(_st(h, "counter"), _u(3)))
+    assert not t.unsupported and not h.unsupported
+    c = _encode(lang, "f15")  # the same through an internal call
+    assert _proves(c, [zt.eq(c.args["b"], _u(0))], zt.eq(_st(c, "counter"), _u(4)))
+    bad = [zt.eq(c.args["a"], _u(1)), zt.eq(c.args["b"], _u(1))]
+    assert _check(c, _no_value(c), *bad, c.success) is Verdict.UNSAT
+    assert not c.unsupported

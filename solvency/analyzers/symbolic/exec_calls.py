@@ -203,8 +203,7 @@ def _solidity(ctx: Ctx, st: PState, op: p.SolidityCallOp) -> Result:
     if name.startswith(("addmod(", "mulmod(")) and len(op.args) == 3:
         a, b, k = (term(ctx, st, x, loc, U256) for x in op.args)
         zero = evm.div_by_zero(k)
-        ctx.revert(st, zero)
-        st.pc = zt.and_(st.pc, zt.not_(zero))
+        ctx.fail_if(st, zero)
         f = evm.addmod if name.startswith("addmod") else evm.mulmod
         if op.lvalue is not None:
             assign(ctx, st, op.lvalue, f(a, b, k), op)

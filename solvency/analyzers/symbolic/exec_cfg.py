@@ -17,6 +17,7 @@ from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
 from solvency.analyzers.symbolic.exec_values import zero_of
 from solvency.ir import program as p
 from solvency.smt import terms as zt
+from solvency.smt.terms import Term
 
 Inner = Callable[[PState], PState | None]
 Arrivals = dict[int, list[PState]]
@@ -112,15 +113,63 @@ class Walker:
         from solvency.analyzers.symbolic.exec_calls import call  # noqa: PLC0415
 
         checked = self.checked_default and node.checked
-        for op in node.ops:
+        guards = short_circuit_guards(node.ops)
+        defined: set[str] = set()
+        for i, op in enumerate(node.ops):
+            st.guard = self._guard(st, guards.get(i, ()), defined, op)
+            lv = getattr(op, "lvalue", None)
+            if isinstance(lv, p.Operand):
+                defined.add(lv.name)
+            result: PState | str | None
             if isinstance(op, p.CallOp | p.ExternalCallOp | p.SolidityCallOp):
-                result = call(self, node, st, op)
+                if st.guard is not None and not isinstance(op, p.SolidityCallOp):
+                    result = self._guarded_call(node, st, st.guard, op)
+                else:
+                    result = call(self, node, st, op)
             else:
                 result = execute(self.ctx, st, op, checked)
-            if result is None or result == "done":
-                return None
+            if not isinstance(result, PState):
+                return None  # every path reverted, or a modifier finished the function
             st = result
+        st.guard = None
         return st
+
+    def _guarded_call(self, node: p.PNode, st: PState, guard: Term, op: p.Op) -> PState | None:
+        """A call that only runs when the left operand of && / || allows it: run it on the
+        paths where it does, and merge with the paths that skip it (whose result, unused
+        by the short-circuit, is left arbitrary)."""
+        from solvency.analyzers.symbolic.exec_calls import call  # noqa: PLC0415
+
+        on = st.fork(zt.and_(st.pc, guard))
+        off = st.fork(zt.and_(st.pc, zt.not_(guard)))
+        done = call(self, node, on, op)
+        if done == "done":
+            self.ctx.unsupported_at("a modifier call inside an expression", op.location)
+            return None
+        lv = getattr(op, "lvalue", None)
+        if isinstance(lv, p.Operand) and done is not None and lv.name in done.locals:
+            v = done.locals[lv.name]
+            off.locals[lv.name] = self.ctx.fresh("skipped", v.sort()) if hasattr(v, "sort") else v
+        return merge(self.ctx, [s for s in (done, off) if s is not None], op.location)
+
+    def _guard(
+        self, st: PState, needs: tuple[tuple[p.Operand, bool], ...], defined: set[str], op: p.Op
+    ) -> Term | None:
+        if not needs:
+            return None
+        parts = []
+        for operand, positive in needs:
+            v = st.locals.get(operand.name)
+            if operand.kind is p.VarKind.CONST:
+                v = zt.bool_val(bool(operand.value))
+            elif operand.kind is p.VarKind.TEMP and operand.name not in defined:
+                v = None  # computed after the operation it guards: cannot apply it
+            if v is None or not hasattr(v, "sort") or not zt.is_bool(v):
+                what = "the right operand of && / || evaluated before its left operand"
+                self.ctx.unsupported_at(what, op.location)
+                return None
+            parts.append(v if positive else zt.not_(v))
+        return zt.and_(*parts)
 
     def branch(
         self, node: p.PNode, stops: frozenset[int], st: PState, arrivals: Arrivals
@@ -229,3 +278,41 @@ def _ipdom_table(key: str, pid: int, frozen: _Frozen) -> Callable[[int], int | N
                 break
         table[n] = None if best in (None, _EXIT) else best
     return table.get
+
+
+def _reads(op: p.Op) -> list[str]:
+    names: list[str] = []
+    for name in getattr(op, "__dataclass_fields__", {}):
+        if name == "lvalue":
+            continue
+        v = getattr(op, name)
+        if isinstance(v, p.Operand):
+            names.append(v.name)
+        elif isinstance(v, tuple):
+            names.extend(x.name for x in v if isinstance(x, p.Operand))
+    return names
+
+
+def _slice(ops: tuple[p.Op, ...], end: int, root: str) -> set[int]:
+    """Indices of the operations before `end` that compute `root`."""
+    needed, found = {root}, set()
+    for j in range(end - 1, -1, -1):
+        lv = getattr(ops[j], "lvalue", None)
+        if isinstance(lv, p.Operand) and lv.name in needed:
+            found.add(j)
+            needed.update(_reads(ops[j]))
+    return found
+
+
+def short_circuit_guards(ops: tuple[p.Op, ...]) -> dict[int, tuple[tuple[p.Operand, bool], ...]]:
+    """For each operation that only computes the right operand of `&&` (`||`), the left
+    operand and the value it must have for the operation to run. SlithIR evaluates both
+    sides; Solidity does not, so `b != 0 && a / b > 1` must not revert when b is 0."""
+    out: dict[int, tuple[tuple[p.Operand, bool], ...]] = {}
+    for k, op in enumerate(ops):
+        if not isinstance(op, p.BinaryOp) or op.op not in ("&&", "||"):
+            continue
+        right = _slice(ops, k, op.right.name) - _slice(ops, k, op.left.name)
+        for j in right:
+            out[j] = (*out.get(j, ()), (op.left, op.op == "&&"))
+    return out

@@ -170,8 +170,7 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
     if o == "**" and not evm.exp_exact(a, b).eq(zt.bool_val(True)):
         pass  # an odd-base power ≥ 2^bits is an uninterpreted over-approximation; sound
     for cond, _code in out.reverts:
-        ctx.revert(st, cond)
-        st.pc = zt.and_(st.pc, zt.not_(cond))
+        ctx.fail_if(st, cond)
     assign(ctx, st, op.lvalue, out.value, op)
     return st
 
@@ -222,15 +221,13 @@ def _index(ctx: Ctx, st: PState, op: p.IndexOp) -> PState | None:
                 length = zt.value(btype.length, U256)
             assert hasattr(length, "sort")
             oob = evm.ge(step.term, length)
-            ctx.revert(st, oob)
-            st.pc = zt.and_(st.pc, zt.not_(oob))
+            ctx.fail_if(st, oob)
         st.locals[op.lvalue.name] = base.then(step, etype)
         return st
     if isinstance(base, MArray):
         k = evm.resize(key, 256, False) if key.sort() != U256 else key
         oob = evm.ge(k, base.length)
-        ctx.revert(st, oob)
-        st.pc = zt.and_(st.pc, zt.not_(oob))
+        ctx.fail_if(st, oob)
         root = op.base.name
         st.locals[op.lvalue.name] = MemLoc(root, (Step("index", k),), base.element)
         return st
@@ -313,8 +310,7 @@ def _convert(ctx: Ctx, st: PState, op: p.ConvertOp) -> PState | None:
         out = ctx.fresh("conv", dsort)
     if isinstance(dst, EnumType) and not isinstance(src_t, EnumType):
         bad = evm.ge(evm.resize(v, 256, False), zt.value(len(dst.values), U256))
-        ctx.revert(st, bad)
-        st.pc = zt.and_(st.pc, zt.not_(bad))
+        ctx.fail_if(st, bad)
     assign(ctx, st, op.lvalue, out, op)
     return st
 

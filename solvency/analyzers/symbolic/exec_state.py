@@ -39,6 +39,9 @@ class PState:
     ret: tuple[Value, ...] | None = None
     immutables: dict[str, Term] = field(default_factory=dict)
     cond: Term | None = None  # the last Condition operation's value
+    # Under `a && b` / `a || b`, the operations computing b only run when a is true
+    # (false): their revert conditions are conjoined with this guard.
+    guard: Term | None = None
 
     def fork(self, pc: Term) -> PState:
         return PState(
@@ -84,6 +87,12 @@ class Ctx:
     def revert(self, st: PState, cond: Term | None = None) -> None:
         """Paths of `st` where `cond` holds (all of them when None) revert."""
         self.reverts.append(st.pc if cond is None else zt.and_(st.pc, cond))
+
+    def fail_if(self, st: PState, cond: Term) -> None:
+        """The paths of `st` where `cond` holds revert (Solidity's implicit checks)."""
+        eff = cond if st.guard is None else zt.and_(st.guard, cond)
+        self.reverts.append(zt.and_(st.pc, eff))
+        st.pc = zt.and_(st.pc, zt.not_(eff))
 
     def cut(self, st: PState, cond: Term | None = None, bound: int | None = None) -> None:
         self.cuts.append(st.pc if cond is None else zt.and_(st.pc, cond))
