@@ -146,7 +146,7 @@ class Campaign:
 
         @settings(
             database=db,
-            max_examples=c.examples_per_round,
+            max_examples=c.examples_per_round if number else max(1, c.examples_per_round // 4),
             deadline=None,
             suppress_health_check=list(HealthCheck),
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),

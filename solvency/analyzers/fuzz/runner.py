@@ -151,6 +151,7 @@ class Runner:
         result = world.execute(call)
         self.live.changed()
         self._count(call, result)
+        world.note(call, result.success)
         outs = world.track(self.keys, call, result) if self.needs_keys else ()
         if result.success:
             world.learn(call, outs)

@@ -202,11 +202,11 @@ def draw_address(src: ByteSource, pool: Pool) -> str:
     b = src.byte()
     if b < 64 and src.recent:
         return src.recent[-1 - b % len(src.recent)]
-    if b < 96 and src.hint:  # e.g. `token`: the allowed tokens, learnt from calls that worked
+    if b < 128 and src.hint:  # e.g. `token`: the allowed tokens, learnt from calls that worked
         return src.hint[b % len(src.hint)]
-    if 96 <= b < 144 and src.sender is not None:  # `to == msg.sender`: aliasing bugs
+    if 128 <= b < 168 and src.sender is not None:  # `to == msg.sender`: aliasing bugs
         return src.sender
-    if 144 <= b < 176 and pool.users:  # someone with a position (the borrower to liquidate)
+    if 168 <= b < 192 and pool.users:  # someone with a position (the borrower to liquidate)
         return pool.users[b % len(pool.users)]
     if b < 240 and pool.addresses:
         return pool.addresses[b % len(pool.addresses)]

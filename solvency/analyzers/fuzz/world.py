@@ -81,7 +81,10 @@ class World:
         self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
         self._learnt: list[tuple[str, str]] = []
         self.actions = self._actions(artifacts, recipe)
-        self.table = tuple(a for a in self.actions for _ in range(_weight(a)))
+        self._admin: set[str] = set()  # target functions only the deployer got through
+        # function → [actor calls, actor successes, deployer calls, deployer successes]
+        self._outcomes: dict[str, list[int]] = {}
+        self.table = self._table()
         self._targets = tuple(a for a in self.actions if a.kind == CALL) or self.actions
         self.pool = Pool()
         self.pool.addresses = [*self.senders, *deployment.addresses.values(), "0x" + "00" * 20]
@@ -141,6 +144,13 @@ class World:
                 known = isinstance(raw, str) and raw.startswith("@") and raw[1:] in refs
                 if param.type == "address" and known:
                     self.pool.learn(param.name, refs[str(raw)[1:]])
+
+    def _table(self) -> tuple[Action, ...]:
+        return tuple(
+            a
+            for a in self.actions
+            for _ in range(1 if a.entry.signature in self._admin else _weight(a))
+        )
 
     def reset(self) -> None:
         """Back to the state right after deployment (and a fresh snapshot of it)."""
@@ -283,6 +293,14 @@ class World:
         src.hint, src.recent = [], []
         return value
 
+    def note(self, call: Call, success: bool) -> None:
+        """Count a target call's outcome by sender kind (for `next_round`'s weights)."""
+        if call.contract == self.target_name:
+            counts = self._outcomes.setdefault(call.function, [0, 0, 0, 0])
+            owner = 2 if call.sender == self.deployment.deployer else 0
+            counts[owner] += 1
+            counts[owner + 1] += success
+
     def learn(self, call: Call, outputs: Sequence[Any] = ()) -> None:
         """Remember the addresses of a call that succeeded, by parameter name, for the next
         round (the pool stays fixed within a round, so Hypothesis's replays are exact), and
@@ -303,6 +321,17 @@ class World:
                 self.pool.remember(v)
 
     def next_round(self) -> None:
+        """Between rounds: the addresses learnt, and functions only the owner could call
+        (setters, ownership moves) come up a quarter as often: each success of theirs
+        changes the rules for every later call of the sequence."""
+        admin = {
+            f
+            for f, (calls, ok, owner_calls, owner_ok) in self._outcomes.items()
+            if owner_ok * 4 > owner_calls and ok * 10 < calls
+        }
+        if admin != self._admin:
+            self._admin = admin
+            self.table = self._table()
         for name, address in self._learnt:
             self.pool.learn(name, address)
         self._learnt.clear()
