@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Solvency and everything it needs on a fresh machine, then run the main job on the
-# bundled example. `--no-example` stops after installing (the test script uses that).
+# bundled corpus escrow. `--no-example` stops after installing (the test script uses that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,7 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 if [ "${1:-}" = "--no-example" ]; then
   exit 0
 fi
-# The first run installs the solc release the example's pragma asks for (solc-js via npm,
-# unless a native solc of that version is present), then lints the example.
-solvency lint examples/escrow/CollateralEscrow.sol --fail-on none
+# The main job: audit a bundled corpus escrow against its spec (EthEscrow.spec beside it):
+# static pass, prover, 10 s of fuzzing, one report. The first run installs the solc release
+# the pragma asks for (solc-js via npm, unless a native solc of that version is present).
+solvency audit corpora/eth_escrow/EthEscrow.sol --fuzz-budget 10s
