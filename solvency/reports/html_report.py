@@ -69,11 +69,12 @@ def _properties(report: Report) -> list[str]:
         "<th>Status</th><th>Engines</th><th>Reason</th></tr></thead><tbody>"
     ]
     for p in report.properties:
-        notes = "".join(f"<br><small>{_e(n)}</small>" for n in p.notes)
+        notes = [f"<small>{_e(n)}</small>" for n in p.notes]
+        reason = "<br>".join([_e(p.reason), *notes] if p.reason else notes)
         out.append(
             f"<tr><td>{_e(p.name)}</td><td>{_e(p.contract or '-')}</td><td>{_e(p.kind.value)}</td>"
             f'<td class="status-{_e(p.status.value)}">{_e(status_label(p))}</td>'
-            f"<td>{_e(', '.join(p.engines))}</td><td>{_e(p.reason)}{notes}</td></tr>"
+            f"<td>{_e(', '.join(p.engines))}</td><td>{reason}</td></tr>"
         )
     return [*out, "</tbody></table>"]
 

@@ -22,6 +22,7 @@ from solvency.core.location import Location
 from solvency.core.properties import PropertyResult, Status
 from solvency.core.report import Report
 from solvency.reports.common import status_label
+from solvency.reports.markdown import md_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -95,14 +96,17 @@ def _rule_index(rules: dict[str, dict[str, Any]], rule: dict[str, Any]) -> int:
 def _finding_rule(f: Finding) -> dict[str, Any]:
     name = f.rule_id.replace("-", " ").capitalize()
     help_text = f"{name} ({f.engine}). Example: {f.title}"
+    # GitHub renders help.markdown: the example is contract text, so it is escaped there
+    help_md = f"**{md_text(name)}** ({md_text(f.engine)}). Example: {md_text(f.title)}"
     if f.help_uri:
         help_text += f". Documentation: {f.help_uri}"
+        help_md += f". [Documentation](<{f.help_uri.replace('>', '%3E')}>)"
     rule: dict[str, Any] = {
         "id": f.rule_id,
         "name": "".join(w.capitalize() for w in f.rule_id.split("-")),
         "shortDescription": {"text": name},
         "fullDescription": {"text": f"{name}: reported by {f.engine}, e.g. {f.title}"},
-        "help": {"text": help_text, "markdown": help_text},
+        "help": {"text": help_text, "markdown": help_md},
         "defaultConfiguration": {"level": _LEVEL[f.severity]},
         "properties": {
             "security-severity": f"{_SECURITY_SEVERITY[f.severity]:.1f}",
@@ -149,7 +153,9 @@ def _finding_result(f: Finding, rule_index: int) -> dict[str, Any]:
 def _property_rule(p: PropertyResult) -> dict[str, Any]:
     rule_id = f"property/{p.name}"
     kind = p.kind.value
-    text = f"The spec {kind} `{p.name}` must hold" + (f" on {p.contract}" if p.contract else "")
+    where = f" on {p.contract}" if p.contract else ""
+    text = f"The spec {kind} {p.name} must hold{where}"
+    markdown = f"The spec {kind} {md_text(p.name)} must hold{md_text(where)}"
     severity = Severity.HIGH if p.status is Status.VIOLATED else Severity.LOW
     return {
         "id": rule_id,
@@ -158,7 +164,7 @@ def _property_rule(p: PropertyResult) -> dict[str, Any]:
         "fullDescription": {"text": text + "."},
         "help": {
             "text": text + ": see the counterexample or the reason in the result.",
-            "markdown": text + ": see the counterexample or the reason in the result.",
+            "markdown": markdown + ": see the counterexample or the reason in the result.",
         },
         "defaultConfiguration": {"level": _LEVEL[severity]},
         "properties": {

@@ -209,3 +209,11 @@ def test_sarif_uris_are_percent_encoded_and_absolute_paths_are_file_uris() -> No
         {"uri": "my%20contracts/Vault%231.sol", "uriBaseId": "%SRCROOT%"},
         {"uri": "file:///abs/Vault.sol"},
     ]
+
+
+def test_sarif_markdown_help_escapes_contract_text() -> None:
+    log = assert_sarif_valid(full_report())
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    markdown = [r["help"]["markdown"] for r in rules]
+    assert any("&lt;script&gt;" in m for m in markdown)
+    assert not any("<script" in m or "<img" in m for m in markdown)
