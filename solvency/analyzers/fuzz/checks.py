@@ -51,7 +51,9 @@ def bindings(
     """Combinations of tracked keys for the parameters not already in `fixed` (at most
     `limit`, the most recent keys first: they are the ones the last calls touched)."""
     free = [p for p in params if p.name not in fixed]
-    pools = [list(reversed(list(state.keys(p.type)))) for p in free]
+    pools = [
+        list(reversed(list(state.keys(p.type)) or state.tracker.samples(p.type))) for p in free
+    ]
     for combo in itertools.islice(itertools.product(*pools), limit):
         yield {**fixed, **{p.name: v for p, v in zip(free, combo, strict=True)}}
 
@@ -81,7 +83,10 @@ class InvariantCheck:
         held = self._held
         if held is not None and held.unchanged(state, env):
             return OK
-        log = ReadLog(state, env)
+        sampled = any(
+            not state.keys(p.type) and state.tracker.samples(p.type) for p in self.inv.params
+        )
+        log = ReadLog(state, env, sampled)
         memo: dict[tuple[object, ...], Value] = {}  # parameter-free parts: evaluated once
         for bound in bindings(self.inv.params, state, {}):
             frame = ConcreteFrame(state=log, env=env, bindings=bound, memo=memo)
@@ -96,12 +101,13 @@ class InvariantCheck:
 class ReadLog:
     """A LiveState that remembers what was read, to tell later whether it changed."""
 
-    def __init__(self, live: LiveState, env: ConcreteEnv) -> None:
+    def __init__(self, live: LiveState, env: ConcreteEnv, sampled: bool = False) -> None:
         self.live = live
         self.env = env
         self.words: dict[int, int] = {}
         self.balances: dict[int, int] = {}
-        self.key_counts = live.tracker.sizes()
+        self.sampled = sampled  # a parameter took sampled integers: a new one changes it
+        self.key_counts = self._counts(live)
         self.inputs: dict[str, int] = {}
         self.reusable = True  # view calls are not tracked: no reuse
 
@@ -137,10 +143,14 @@ class ReadLog:
     def immutable(self, name: str) -> int:
         return self.live.immutable(name)
 
+    def _counts(self, live: LiveState) -> tuple[int, ...]:
+        sizes = live.tracker.sizes()
+        return sizes if self.sampled else sizes[:2]
+
     def unchanged(self, live: LiveState, env: ConcreteEnv) -> bool:
         return (
             env == self.env
-            and live.tracker.sizes() == self.key_counts
+            and self._counts(live) == self.key_counts
             and all(live.storage_word(s) == w for s, w in self.words.items())
             and all(live.balance(a) == b for a, b in self.balances.items())
             and all(live.input(n) == v for n, v in self.inputs.items())

@@ -21,6 +21,7 @@ from solvency.ir.model import StateVariable
 from solvency.specs.types import Kind, SType, fits
 
 MAX_INTEGER_KEYS = 64
+MAX_SAMPLES = 16
 PROBE_WORDS = 4  # words of an entry to look at (a struct's first fields)
 MAX_COUNTER = 1 << 64  # storage values below this may be ids (`nextDealId`)
 SMALL_KEY = 1 << 32  # unprobed integer keys: ids and indices are small, amounts are not
@@ -111,6 +112,11 @@ class KeyTracker:
     integers: dict[int, None] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)
     hashed: set[int] = field(default_factory=set)
+    # Integers the calls passed or got back, most recent last: values for an integer
+    # parameter of a property that no storage key gives (`invariant p(uint256 x)` on a
+    # contract without integer-keyed mappings). `seen` counts them, so a check knows.
+    recent: list[int] = field(default_factory=lambda: [1, 10**18])
+    seen: int = 0
 
     def add_address(self, value: int) -> None:
         self.addresses.setdefault(value % (1 << 160))
@@ -121,6 +127,10 @@ class KeyTracker:
             self.pending.add(value)
             if hashed:
                 self.hashed.add(value)
+        if value not in self.recent:
+            self.recent.append(value)
+            del self.recent[2 : -MAX_SAMPLES or None]  # keep 1 and 1e18
+            self.seen += 1
 
     def add_abi_value(self, abi_type: str, value: Any) -> None:
         """Track an ABI value of `abi_type` (arrays and tuples included)."""
@@ -194,13 +204,25 @@ class KeyTracker:
             return [k for k in self.integers if fits(k, t)]
         return []
 
-    def sizes(self) -> tuple[int, int]:
-        """Changes whenever a key is added (keys are never removed within a sequence)."""
-        return len(self.addresses), len(self.integers)
+    def samples(self, t: SType) -> list[int]:
+        """Values for an integer parameter of type t that no key gives."""
+        if t.kind in (Kind.UINT, Kind.INT):
+            return [k for k in self.recent if fits(k, t)]
+        return []
+
+    def sizes(self) -> tuple[int, int, int]:
+        """Changes whenever a key or sample is added (keys are never removed in a sequence)."""
+        return len(self.addresses), len(self.integers), self.seen
 
     def copy(self) -> KeyTracker:
         return KeyTracker(
-            self.layout, dict(self.addresses), dict(self.integers), set(), set(self.hashed)
+            self.layout,
+            dict(self.addresses),
+            dict(self.integers),
+            set(),
+            set(self.hashed),
+            list(self.recent),
+            self.seen,
         )
 
 

@@ -242,6 +242,8 @@ class Runner:
         entry = self.world.entry(call)
         for p, a in zip(entry.inputs, call.args, strict=True):
             self.keys.add_abi_value(p.canonical, a)
+        for t, v in self.world.inner_values(call):
+            self.keys.add_abi_value(t, v)
 
     def _spec_args(self, call: Call) -> tuple[Value, ...]:
         entry = self.world.entry(call)

@@ -79,6 +79,9 @@ class World:
             label = deployment.target_name if name == "target" else name
             self.entries.update(((label, e.signature), e) for e in art.abi if e.kind == "function")
         self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
+        self._by_selector = {
+            selector(e.signature): e for e in self.artifact.abi if e.kind == "function"
+        }
         self._learnt: list[tuple[str, str]] = []
         self.actions = self._actions(artifacts, recipe)
         self._admin: set[str] = set()  # target functions only the deployer got through
@@ -193,13 +196,17 @@ class World:
         sender = action.sender or self._sender(src.byte(), src.byte())
         src.sender = sender
         types = [p.canonical for p in action.entry.inputs]
+        reaches: tuple[str, ...] = ()  # the target function a helper call enters
         if action.kind == ENVIRONMENT:
             args: list[Any] = self._environment_args(action, types, src)
         elif action.kind == DONATION:
             args = [self.target, draw_uint(256, src, self.pool) % (10**24 + 1)]
         elif action.kind in (PROXY, ARM):
             inner = self._targets[src.byte() % len(self._targets)]
+            src.sender = action.address  # the helper is msg.sender inside: receiver = helper
             data, inner_value = self._inner_call(inner, src)
+            src.sender = sender
+            reaches = (f"{self.target_name}.{inner.entry.signature}",)
             args = (
                 [self.target, inner_value, data]
                 if action.kind == PROXY
@@ -224,6 +231,7 @@ class World:
             sender=sender,
             value=value,
             timestamp=self.chain.timestamp + warp,
+            reaches=reaches,
             block_number=self.chain.block_number + (1 + warp // 12 if warp else 0),
         )
 
@@ -285,7 +293,13 @@ class World:
 
     def _draw_param(self, name: str, abi_type: str, src: ByteSource) -> Any:
         if abi_type.startswith("uint") and _is_id(name):
-            return draw_id(int(abi_type[4:] or 256), src, self.pool)
+            if abi_type.endswith("[]"):  # `ids`, `seriesIds`: a list of ids (parallel arrays)
+                if src.length is None:
+                    src.length = src.byte() % 4
+                bits = int(abi_type[4:-2] or 256)
+                return [draw_id(bits, src, self.pool) for _ in range(src.length)]
+            if not abi_type.endswith("]"):
+                return draw_id(int(abi_type[4:] or 256), src, self.pool)
         if abi_type == "address":
             src.hint = self.pool.by_name.get(name, [])
             src.recent = self.pool.named.get(name, [])
@@ -343,7 +357,9 @@ class World:
     def _inner_call(self, inner: Action, src: ByteSource) -> tuple[bytes, int]:
         """Calldata (and ETH) of a target call a proxy helper makes or re-enters with."""
         types = tuple(p.canonical for p in inner.entry.inputs)
-        args = [draw_value(t, src, self.pool) for t in types]
+        args = [
+            self._draw_param(p.name, t, src) for p, t in zip(inner.entry.inputs, types, strict=True)
+        ]
         value = self._eth_value(src) if inner.entry.state_mutability == "payable" else 0
         return selector(inner.entry.signature) + encode_args(types, args), value
 
@@ -436,12 +452,34 @@ class World:
             found = self._encodings[key] = (selector(entry.signature), types)
         return found
 
+    def inner_values(self, call: Call) -> list[tuple[str, Any]]:
+        """The (ABI type, value) arguments of the target call a proxy or armed helper call
+        carries: their addresses and ids are keys like a direct call's."""
+        if call.function not in (EXECUTE, ARMING) or call.contract == self.target_name:
+            return []
+        data = call.args[2] if call.function == EXECUTE else call.args[1]
+        if isinstance(data, str):
+            data = bytes.fromhex(data.removeprefix("0x"))
+        if not isinstance(data, bytes):
+            return []
+        entry = self._by_selector.get(data[:4])
+        if entry is None:
+            return []
+        types = [p.canonical for p in entry.inputs]
+        try:
+            values = abi_decode(types, data[4:])
+        except (DecodingError, ValueError, OverflowError):
+            return []
+        return list(zip(types, values, strict=True))
+
     def track(self, keys: KeyTracker, call: Call, result: CallResult) -> tuple[Any, ...]:
         """Record the call's keys (sender, arguments, results); the decoded results."""
         keys.add_address(to_int_address(call.sender))
         entry = self.entry(call)
         for p, a in zip(entry.inputs, call.args, strict=True):
             keys.add_abi_value(p.canonical, _thawed(p.canonical, a))
+        for t, v in self.inner_values(call):
+            keys.add_abi_value(t, v)
         if not result.success or not entry.outputs:
             return ()
         types = [p.canonical for p in entry.outputs]
@@ -458,7 +496,13 @@ _ID_WORDS = ("id", "index", "idx", "series", "market", "auction", "pos", "slot",
 
 
 def _is_id(name: str) -> bool:
-    """`id`, `dealId`, `seriesId`, `index`, `marketIdx`: a parameter naming an entry."""
+    """`id`, `dealId`, `seriesId`, `index`, `marketIdx` (and plurals: `ids`, `indices`): a
+    parameter naming an entry."""
+    singular = name[:-4] + "ex" if name.endswith("ices") else name.removesuffix("s")
+    return _id_word(name) or _id_word(singular)
+
+
+def _id_word(name: str) -> bool:
     low = name.lower().strip("_")
     return low in _ID_WORDS or any(
         name.endswith(w.capitalize()) or name.endswith("_" + w) for w in _ID_WORDS
