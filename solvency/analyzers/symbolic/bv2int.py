@@ -12,8 +12,12 @@ rewritten query is equivalent and the arithmetic becomes linear over `bv2int` of
     bv2int(store(A,i,v)[j]) = ite(i = j, bv2int(v), bv2int(A[j]))
     bv2int(zext(x))        = bv2int(x)
 
-The carry is written with the same extract-of-zero-extended-sum term the executor uses
-for checked addition, so Z3 sees both are one atom. Quantifier bodies are left as they are.
+    bv2int(extract(h, l, x)) = (bv2int(x) div 2^l) mod 2^(h-l+1)
+
+and unsigned comparisons (and equalities of arithmetic terms) become comparisons of the
+integers, so Z3's arithmetic solver sees the executor's overflow checks and the spec's
+facts together instead of bit-blasting 256-bit adders. Quantifier bodies are left as
+they are.
 This module imports z3 directly: it rewrites Z3 syntax, which smt/terms does not expose.
 """
 
@@ -46,8 +50,14 @@ class Rewriter:
         if not z3.is_app(e) or e.num_args() == 0:
             return e
         decl = e.decl()
-        if decl.kind() == z3.Z3_OP_BV2INT:
+        kind = decl.kind()
+        if kind == z3.Z3_OP_BV2INT:
             return self.to_int(e.arg(0))
+        if kind in _COMPARE and e.num_args() == 2:
+            a, b = self.to_int(e.arg(0)), self.to_int(e.arg(1))
+            return _COMPARE[kind](a, b)
+        if kind == z3.Z3_OP_EQ and z3.is_bv(e.arg(0)) and (_arith(e.arg(0)) or _arith(e.arg(1))):
+            return self.to_int(e.arg(0)) == self.to_int(e.arg(1))
         args = [self(a) for a in e.children()]
         if all(a.eq(b) for a, b in zip(args, e.children(), strict=True)):
             return e
@@ -71,13 +81,21 @@ class Rewriter:
         wrap = z3.IntVal(1 << n)
         zero = z3.IntVal(0)
         if kind == z3.Z3_OP_BADD and x.num_args() == 2:
-            a, b = x.arg(0), x.arg(1)
-            carry = z3.Extract(n, n, z3.ZeroExt(1, a) + z3.ZeroExt(1, b)) == 1
-            return self.to_int(a) + self.to_int(b) - z3.If(self(carry), wrap, zero)
+            a, b = self.to_int(x.arg(0)), self.to_int(x.arg(1))
+            if _widened(x.arg(0)) and _widened(x.arg(1)):
+                return a + b  # both zero-extended: the sum cannot wrap
+            return a + b - z3.If(a + b >= wrap, wrap, zero)
         if kind == z3.Z3_OP_BSUB and x.num_args() == 2:
-            a, b = x.arg(0), x.arg(1)
-            borrow = z3.ULT(self(a), self(b))
-            return self.to_int(a) - self.to_int(b) + z3.If(borrow, wrap, zero)
+            a, b = self.to_int(x.arg(0)), self.to_int(x.arg(1))
+            return a - b + z3.If(a < b, wrap, zero)
+        if kind == z3.Z3_OP_EXTRACT:
+            hi, lo = x.params()
+            inner = self.to_int(x.arg(0))
+            if hi == x.arg(0).size() - 1 and hi == lo:  # the top bit (a carry): a comparison
+                return z3.If(inner >= z3.IntVal(1 << lo), z3.IntVal(1), z3.IntVal(0))
+            if hi == x.arg(0).size() - 1:
+                return inner / z3.IntVal(1 << lo)
+            return (inner / z3.IntVal(1 << lo)) % z3.IntVal(1 << (hi - lo + 1))
         if kind == z3.Z3_OP_ITE:
             return z3.If(self(x.arg(0)), self.to_int(x.arg(1)), self.to_int(x.arg(2)))
         if kind == z3.Z3_OP_ZERO_EXT:
@@ -106,3 +124,20 @@ class Rewriter:
         if akind == z3.Z3_OP_CONST_ARRAY:
             return self.to_int(arr.arg(0))
         return z3.BV2Int(self(x))
+
+
+_COMPARE = {
+    z3.Z3_OP_ULT: lambda a, b: a < b,
+    z3.Z3_OP_ULEQ: lambda a, b: a <= b,
+    z3.Z3_OP_UGT: lambda a, b: a > b,
+    z3.Z3_OP_UGEQ: lambda a, b: a >= b,
+}
+_ARITH = {z3.Z3_OP_BADD, z3.Z3_OP_BSUB, z3.Z3_OP_EXTRACT, z3.Z3_OP_ZERO_EXT}
+
+
+def _arith(x: Term) -> bool:
+    return bool(z3.is_app(x) and x.decl().kind() in _ARITH)
+
+
+def _widened(x: Term) -> bool:
+    return bool(z3.is_app(x) and x.decl().kind() == z3.Z3_OP_ZERO_EXT and x.params()[0] >= 1)
