@@ -79,7 +79,13 @@ def cex(
         name,
         (
             Call("Vault", "deposit()", (), sender=SENDER, value=10**18),
-            Call("Vault", function, (2**256 - 1, b"\x00\xff", ("0x01", True)), sender=SENDER),
+            Call(
+                "Vault",
+                function,
+                (2**256 - 1, b"\x00\xff", ("0x01", True)),
+                sender=SENDER,
+                reaches=(f"Vault.{function}",),
+            ),
         ),
         initial_state=(StorageAssumption("deposits[0xab…]", 5, slot=2**255),),
         confirmed=confirmed,

@@ -151,7 +151,7 @@ def test_counterexample_through_another_contract_does_not_confirm() -> None:
     p = prop("s", "fuzz", Status.VIOLATED, confirmed=True)
     c = cex("s", confirmed=True)
     moved = dataclasses.replace(
-        c, calls=(*c.calls[:-1], dataclasses.replace(c.calls[-1], contract="Token"))
+        c, calls=(*c.calls[:-1], dataclasses.replace(c.calls[-1], contract="Token", reaches=()))
     )
     p = dataclasses.replace(p, counterexample=moved)
     [f] = _merge(findings=[finding()], properties=[p]).findings
