@@ -12,7 +12,14 @@ import pytest
 
 from solvency.core import Severity, Status
 from solvency.core.report import Report, Stats
-from solvency.reports import merge, render_sarif, report_schema, schema_errors
+from solvency.reports import (
+    merge,
+    render_sarif,
+    report_from_json,
+    report_schema,
+    report_to_json,
+    schema_errors,
+)
 from solvency.reports.baseline import apply, create, load
 from solvency.reports.sarif import FINGERPRINT_KEY
 from tests.unit.reports.checks import (
@@ -217,3 +224,21 @@ def test_sarif_markdown_help_escapes_contract_text() -> None:
     markdown = [r["help"]["markdown"] for r in rules]
     assert any("&lt;script&gt;" in m for m in markdown)
     assert not any("<script" in m or "<img" in m for m in markdown)
+
+
+def test_a_report_written_before_the_merge_fields_still_loads() -> None:
+    """Schema 1.0 readers take reports from before the merge: missing fields get defaults."""
+    data = json.loads(
+        report_to_json(
+            merge(["a"], [finding()], [prop("p", "fuzz", Status.HELD)], [], Stats(), "0")
+        )
+    )
+    for key in ("engines", "confirmed", "confirmed_by", "related_properties", "aliases"):
+        data["findings"][0].pop(key, None)
+    for key in ("engines", "confirmed", "notes", "related_findings"):
+        data["properties"][0].pop(key)
+    del data["source_roots"]
+    del data["stats"]["baselined_findings"]
+    report = report_from_json(json.dumps(data))
+    assert report.findings[0].engines == ("slither",) and report.properties[0].engines == ("fuzz",)
+    assert report.source_roots == () and report.stats.baselined_findings == 0
