@@ -20,6 +20,7 @@ if [ "${1:-}" = "--no-example" ]; then
   exit 0
 fi
 # The main job: audit a bundled corpus escrow against its spec (EthEscrow.spec beside it):
-# static pass, prover, 10 s of fuzzing, one report. The first run installs the solc release
-# the pragma asks for (solc-js via npm, unless a native solc of that version is present).
-solvency audit corpora/eth_escrow/EthEscrow.sol --fuzz-budget 10s
+# static pass, prover (5 s per obligation), 10 s of fuzzing, one report. The first run
+# installs the solc release the pragma asks for (solc-js via npm, unless a native solc of
+# that version is present).
+solvency audit corpora/eth_escrow/EthEscrow.sol --fuzz-budget 10s --prove-timeout 5

@@ -61,7 +61,20 @@ DRAIN = """
     }
 }
 """
+# a write through inline assembly: the prover cannot model it, so it must say UNKNOWN
+BANK_ASM = (
+    BANK.rstrip().removesuffix("}")
+    + """
+    function poke() external {
+        assembly {
+            sstore(7, 1)
+        }
+    }
+}
+"""
+)
 FUZZ = ["--fuzz-budget", "300"]
+PROVE = ["--prove-timeout", "2"]
 
 
 @pytest.fixture(scope="module")
@@ -303,9 +316,33 @@ def test_a_bad_spec_fails_its_target_only(work: Path) -> None:
 def test_no_fuzz_and_no_prove_switch_engines_off(work: Path) -> None:
     sol = _bank(work / "src")
     _, fuzz_only = _audit(sol, "--no-prove", "--no-static", *FUZZ)
-    assert {p.engine for p in fuzz_only.properties} == {"fuzz"} and not fuzz_only.errors
+    assert {e for p in fuzz_only.properties for e in p.engines} == {"fuzz"}
+    assert not fuzz_only.errors and not fuzz_only.findings
+    _, prove_only = _audit(sol, "--no-fuzz", "--no-static", *PROVE)
+    assert {e for p in prove_only.properties for e in p.engines} == {"prover"}
+    assert {p.name for p in prove_only.properties} == {"totals", "solvent"}
     code, none = _audit(sol, "--no-prove", "--no-fuzz")
     assert code == 0 and not none.properties and none.findings
+
+
+def test_prover_and_fuzzer_report_one_violation_each_property(work: Path) -> None:
+    sol = _bank(work / "src", BANK_BUG)
+    code, report = _audit(sol, "--no-static", *PROVE, *FUZZ)
+    assert code == 1 and not report.errors
+    totals = [p for p in report.properties if p.name == "totals"]
+    assert len(totals) == 1  # one entry, citing both engines
+    assert totals[0].status is Status.VIOLATED and set(totals[0].engines) == {"fuzz", "prover"}
+    assert totals[0].confirmed  # a counterexample replayed on revm
+
+
+def test_unknown_fails_only_with_fail_on_unknown(work: Path) -> None:
+    sol = _bank(work / "src", BANK_ASM)
+    code, report = _audit(sol, "--no-static", "--no-fuzz", *PROVE)
+    totals = next(p for p in report.properties if p.name == "totals")
+    assert totals.status is Status.UNKNOWN and "assembly" in totals.reason
+    assert not any(p.status.is_proof for p in report.properties if p.name == "totals")
+    assert code == 0
+    assert _audit(sol, "--no-static", "--no-fuzz", *PROVE, "--fail-on-unknown")[0] == 1
 
 
 def test_fast_mode_audits_the_changed_file_and_its_importers(work: Path) -> None:
