@@ -123,8 +123,11 @@ def main() -> None:
                     f"{label + ': ' + Path(changed).name:<40}{targets:>8}{name:>22}"
                     f"{statistics.median(cold):>8.1f}s{statistics.median(warm):>8.1f}s  {code}"
                 )
-                if code == 2:
-                    print("   " + out.strip().splitlines()[-1])
+                if code != 0:  # say why: the report's summary line and any violation
+                    why = [ln for ln in out.splitlines() if "VIOLATED" in ln or "error:" in ln]
+                    summary = [ln for ln in out.splitlines() if " findings (" in ln]
+                    for line in (why[:3] + summary[-1:]) or out.strip().splitlines()[-1:]:
+                        print("    " + line.strip()[:150])
             git(repo, "checkout", "-q", "--", changed)
 
 
