@@ -39,10 +39,14 @@ def with_dependents(
 ) -> tuple[Path, ...]:
     """The changed .sol files plus every .sol file under `root` that imports one, transitively.
 
-    Non-Solidity and deleted files are dropped; the result is sorted so runs repeat.
+    Non-Solidity, deleted and excluded files are dropped; the result is sorted so runs repeat.
     """
     root = root.resolve()
-    start = {p.resolve() for p in changed if p.suffix == ".sol" and p.is_file()}
+    start = {
+        p.resolve()
+        for p in changed
+        if p.suffix == ".sol" and p.is_file() and not _excluded(p.resolve(), root, exclude)
+    }
     importers: dict[Path, set[Path]] = {}
     for sol in sol_files(root, exclude):
         for imported in imports_of(sol, root, remappings):
@@ -91,7 +95,12 @@ def sol_files(folder: Path, exclude: Sequence[str] = ()) -> Iterable[Path]:
         parts = set(path.relative_to(folder).parts[:-1])
         if parts & _SKIP_DIRS or any(p.startswith(".") for p in parts):
             continue
-        rel = path.relative_to(folder).as_posix()
-        if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in exclude):
+        if _excluded(path, folder, exclude):
             continue
         yield path.resolve()
+
+
+def _excluded(path: Path, folder: Path, exclude: Sequence[str]) -> bool:
+    """`exclude` globs match the path relative to the folder, or the file name."""
+    rel = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_posix()
+    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in exclude)

@@ -165,6 +165,7 @@ def test_dependents_follow_imports_transitively(tmp_path: Path) -> None:
 
 def test_excluded_files_are_not_dependents(tmp_path: Path) -> None:
     base = _write(tmp_path / "src" / "Base.sol", "contract Base {}")
-    _write(tmp_path / "test" / "Base.t.sol", 'import "../src/Base.sol";')
+    test = _write(tmp_path / "test" / "Base.t.sol", 'import "../src/Base.sol";')
     assert with_dependents([base], tmp_path, exclude=["test/*"]) == (base.resolve(),)
     assert len(with_dependents([base], tmp_path)) == 2
+    assert with_dependents([test], tmp_path, exclude=["*.t.sol"]) == ()  # a changed test file
