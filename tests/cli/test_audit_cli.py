@@ -313,6 +313,22 @@ def test_a_bad_spec_fails_its_target_only(work: Path) -> None:
     assert {p.name for p in report.properties} >= {"totals", "solvent"}  # the good target's
 
 
+def test_an_engine_failing_on_one_target_keeps_the_others(work: Path) -> None:
+    good = _bank(work / "good")
+    # the fuzzer cannot deploy this one: its constructor always reverts
+    stuck = BANK.replace(
+        "    uint256 public total;\n",
+        "    uint256 public total;\n\n    constructor() {\n"
+        '        require(block.number > 10**30, "not yet");\n    }\n',
+    )
+    bad = _bank(work / "bad", stuck)
+    code, report = _audit(bad, good, "--no-prove", "--no-static", "--fuzz-budget", "200")
+    assert code == 2
+    assert [(e.target, e.stage) for e in report.errors] == [(str(bad), "fuzz")]
+    assert "reverted" in report.errors[0].message
+    assert {p.name for p in report.properties} >= {"totals", "solvent"}  # the good target's
+
+
 def test_no_fuzz_and_no_prove_switch_engines_off(work: Path) -> None:
     sol = _bank(work / "src")
     _, fuzz_only = _audit(sol, "--no-prove", "--no-static", *FUZZ)
