@@ -380,3 +380,29 @@ def test_fast_mode_audits_the_changed_file_and_its_importers(work: Path) -> None
     assert code == 0
     assert report.targets == ("src/Base.sol", "src/Child.sol")
     assert not any(p.engine == "fuzz" for p in report.properties)  # fast mode never fuzzes
+
+
+# ── documentation the gate relies on ────────────────────────────────────────────────────
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["audit", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit codes" in out and "--fail-on-unknown" in out and "--baseline" in out
+    for code in ("0  clean", "1  a finding", "2  a tool, compile or spec error"):
+        assert code in out
+
+
+def test_example_workflow_uploads_the_sarif_and_gates_on_the_exit_code() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "docs" / "github-workflow.yml").read_text())
+    steps = workflow["jobs"]["audit"]["steps"]
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "solvency audit --format sarif --output solvency.sarif" in runs
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload"))
+    assert upload["with"]["sarif_file"] == "solvency.sarif" and "always()" in upload["if"]
+    assert workflow["permissions"]["security-events"] == "write"
+    assert "exit ${{ steps.audit.outputs.code }}" in runs

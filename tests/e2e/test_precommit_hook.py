@@ -91,3 +91,14 @@ def test_hook_fails_a_reentrancy_bug_and_shows_the_finding(
     assert "contracts/EthEscrow_reentrancy.sol" in out
     assert "reentrancy-eth" in out or "accounting-after-call" in out
     assert "HIGH" in out.upper()
+
+
+def test_hook_manifest_is_valid_for_pre_commit() -> None:
+    done = subprocess.run(
+        ["pre-commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
