@@ -241,7 +241,8 @@ class Campaign:
             if self.config.budget_seconds is not None:  # a short campaign shrinks briefly
                 seconds = min(seconds, max(0.5, self.config.budget_seconds / 5))
             saved = self.runner.counters()
-            calls = shrink(hunt.best, self._fails(name), time.monotonic() + seconds)
+            deadline = time.monotonic() + seconds
+            calls = shrink(hunt.best, self._fails(name), deadline, self._reverted)
             self._record_hunt(hunt, calls)
             # A minimal sequence often breaks more than it was shrunk for (a self-transfer
             # that mints breaks the totals and solvency too, once no donation hides it).
@@ -253,6 +254,9 @@ class Campaign:
                     self._pending[b.property] = found
             self.shrink_calls += self.runner.calls - saved.calls
             self.runner.restore(saved)
+
+    def _reverted(self) -> list[int]:
+        return list(self.runner.reverted_at)
 
     def _fails(self, name: str) -> Callable[[Sequence[Call]], int | None]:
         def fails(calls: Sequence[Call]) -> int | None:

@@ -82,6 +82,7 @@ class Runner:
         self.per_function: Counter[tuple[str, str]] = Counter()
         self.reverts: Counter[tuple[str, str]] = Counter()
         self.panics: Counter[int] = Counter()
+        self.reverted_at: list[int] = []  # positions of the calls `run` saw revert
         self.base_keys = world.base_keys.copy()
         if spec is not None:
             self.base_keys.layout = key_layout(spec.contract.state_variables)
@@ -125,6 +126,7 @@ class Runner:
     def run(self, calls: Iterable[Call], active: set[str], stop: str | None = None) -> list[Breach]:
         """Every breach of an `active` property by `calls`, run from the deployed state."""
         self.start()
+        self.reverted_at.clear()
         out: list[Breach] = []
         for index, call in enumerate(calls):
             found = self.step(call, active, index)
@@ -151,6 +153,8 @@ class Runner:
         result = world.execute(call)
         self.live.changed()
         self._count(call, result)
+        if not result.success:
+            self.reverted_at.append(index)
         world.note(call, result.success)
         outs = world.track(self.keys, call, result) if self.needs_keys else ()
         if result.success:

@@ -16,12 +16,26 @@ from solvency.core.counterexample import AbiValue, Call
 Fails = Callable[[Sequence[Call]], int | None]  # index of the breaking call, or None
 
 
-def shrink(calls: Sequence[Call], fails: Fails, deadline: float) -> tuple[Call, ...]:
-    """A shorter, simpler sequence that still fails (the input when time runs out)."""
+def shrink(
+    calls: Sequence[Call],
+    fails: Fails,
+    deadline: float,
+    reverted: Callable[[], Sequence[int]] | None = None,
+) -> tuple[Call, ...]:
+    """A shorter, simpler sequence that still fails (the input when time runs out).
+    `reverted`: the positions of the calls the last `fails` run saw revert; they usually
+    change nothing, so they all go first, in one try."""
     hit = fails(calls)
     if hit is None:
         return tuple(calls)
     best = list(calls[: hit + 1])
+    if reverted is not None:
+        dropped = set(reverted())
+        candidate = [c for i, c in enumerate(best) if i not in dropped or i == len(best) - 1]
+        if len(candidate) < len(best):
+            hit = fails(candidate)
+            if hit is not None:
+                best = candidate[: hit + 1]
     best = _delete(best, fails, deadline)
     return tuple(_simplify(best, fails, deadline))
 

@@ -55,6 +55,7 @@ class Pool:
     integers: list[int] = field(default_factory=lambda: [0, 1])
     addresses: list[str] = field(default_factory=list)
     by_name: dict[str, list[str]] = field(default_factory=dict)  # parameter name → addresses
+    numbers: dict[str, list[int]] = field(default_factory=dict)  # … → constructor/setup values
     # Sequence-local (cleared when the world rewinds): the integers earlier successful calls
     # of this sequence took and returned (an amount deposited is the amount to withdraw, an
     # id returned is the id to settle), and the integer keys the target now holds entries

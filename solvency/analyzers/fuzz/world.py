@@ -40,6 +40,7 @@ CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
 PROXY, ARM = "proxy", "arm"  # a helper that calls the target for an actor / re-enters it
 EXECUTE = "execute(address,uint256,bytes)"  # corpora/common/ReentrantReceiver.sol's interface
 ARMING = "arm(address,bytes,uint256)"
+_AGES = (0, 0, 1, 60, 600, 3_599, 3_600, 3_601, 86_400, 7 * 86_400)
 PROBE_STEPS = 24  # bisection steps of `widest`
 TARGET_WEIGHT = 4  # target functions come up this many times as often as the other actions
 
@@ -103,6 +104,9 @@ class World:
         self._learn_setup(recipe, artifacts["target"])
         self._env_last: dict[tuple[str, str], int] = {}  # sequence-local: the last price set
         self._base_time = (self.chain.timestamp, self.chain.block_number)
+        self._owner = self._owner_only()
+        self._admin = set(self._owner)
+        self.table = self._table()
         self._base = self.chain.snapshot()
 
     def _actions(
@@ -138,15 +142,54 @@ class World:
         return tuple(out)
 
     def _learn_setup(self, recipe: Recipe, target: CompiledContract) -> None:
-        """Addresses the setup passed to the target (listed tokens, markets) are the ones its
-        functions accept: offer them for parameters of the same name from the start."""
+        """Values the constructor and the setup passed to the target (its feed, the listed
+        tokens, a staleness bound) are ones its functions accept: offer them for parameters
+        of the same name (`setFeed(feed_, maxDelay_)` then mostly re-sets a working feed)."""
         refs = dict(self.deployment.addresses)
+        constructor = next((e for e in target.abi if e.kind == "constructor"), None)
+        calls: list[tuple[AbiEntry | None, tuple[Any, ...]]] = []
+        if constructor is not None:
+            calls.append((constructor, recipe.target_args))
         for step in recipe.setup:
-            entry = target.function(step.function) if step.to == "@target" else None
-            for param, raw in zip(entry.inputs if entry else (), step.args, strict=False):
-                known = isinstance(raw, str) and raw.startswith("@") and raw[1:] in refs
-                if param.type == "address" and known:
-                    self.pool.learn(param.name, refs[str(raw)[1:]])
+            if step.to == "@target":
+                calls.append((target.function(step.function), step.args))
+        for entry, raws in calls:
+            for param, raw in zip(entry.inputs if entry else (), raws, strict=False):
+                names = {param.name, param.name.strip("_")}
+                if param.type == "address" and isinstance(raw, str) and raw[1:] in refs:
+                    for name in names:
+                        self.pool.learn(name, refs[raw[1:]])
+                elif param.type.startswith("uint") and not isinstance(raw, list):
+                    try:
+                        value = parse_int(raw)
+                    except ValueError:
+                        continue
+                    for name in names:
+                        self.pool.numbers.setdefault(name, []).append(value)
+
+    def _owner_only(self) -> set[str]:
+        """Target functions that, called with zero arguments in the deployed state, succeed
+        for the deployer and revert for an actor: owner setters, known before round 0."""
+        actors = self.deployment.actors
+        out: set[str] = set()
+        for action in self.actions:
+            if action.kind != CALL or not actors:
+                continue
+            types = [p.canonical for p in action.entry.inputs]
+            try:
+                data = selector(action.entry.signature) + encode_args(
+                    tuple(types), [_zero(t) for t in types]
+                )
+            except (ValueError, TypeError, OverflowError):
+                continue
+            ok = []
+            for who in (self.deployment.deployer, actors[0]):
+                snap = self.chain.snapshot()
+                ok.append(self.chain.raw_call(who, self.target, data).success)
+                self.chain.revert(snap)
+            if ok == [True, False]:
+                out.add(action.entry.signature)
+        return out
 
     def _table(self) -> tuple[Action, ...]:
         return tuple(
@@ -194,6 +237,9 @@ class World:
         action = self.table[pick % len(self.table)]
         warp = draw_warp(src)
         sender = action.sender or self._sender(src.byte(), src.byte())
+        admin = sender == self.deployment.deployer and action.entry.signature in self._admin
+        if admin and src.byte() % 4 and self.deployment.actors:  # owner setters: mostly refused
+            sender = self.deployment.actors[0]
         src.sender = sender
         types = [p.canonical for p in action.entry.inputs]
         reaches: tuple[str, ...] = ()  # the target function a helper call enters
@@ -281,9 +327,12 @@ class World:
             if ref is not None and last is not None and last * ref > 0:
                 ref = last  # a walk from the last value, unless that one is off (negative)
             b = src.byte()
+            now = self.chain.timestamp
             if ref is not None and b < 208:
                 factor = (12, 13, 14, 15, 15, 17, 18, 20, 24, 8, 4, 1, 32, 14, 15, 16)[b % 16]
                 value = min(hi, max(lo, ref * factor // 16))
+            elif ref is None and lo <= now <= hi and b < 208:  # a time: now or a while ago
+                value = max(lo, now - _AGES[b % len(_AGES)])
             else:
                 value = lo + draw_uint(256, src, self.pool) % (hi - lo + 1)
             self._env_last[key] = value
@@ -292,6 +341,9 @@ class World:
         return args
 
     def _draw_param(self, name: str, abi_type: str, src: ByteSource) -> Any:
+        numbers = self.pool.numbers.get(name) or self.pool.numbers.get(name.strip("_"))
+        if numbers and not abi_type.endswith("]") and src.byte() < 128:
+            return numbers[src.byte() % len(numbers)]
         if abi_type.startswith("uint") and _is_id(name):
             if abi_type.endswith("[]"):  # `ids`, `seriesIds`: a list of ids (parallel arrays)
                 if src.length is None:
@@ -338,7 +390,7 @@ class World:
         """Between rounds: the addresses learnt, and functions only the owner could call
         (setters, ownership moves) come up a quarter as often: each success of theirs
         changes the rules for every later call of the sequence."""
-        admin = {
+        admin = self._owner | {
             f
             for f, (calls, ok, owner_calls, owner_ok) in self._outcomes.items()
             if owner_ok * 4 > owner_calls and ok * 10 < calls
@@ -527,6 +579,25 @@ def _reference(recipe: Recipe, helper: str, bounds: tuple[tuple[int, int], ...])
             if lo <= value <= hi and abs(value) >= 1_000:
                 found.append(value)
     return max(found, key=abs) if found else None
+
+
+def _zero(abi_type: str) -> Any:
+    """The zero value of an ABI type, as eth_abi encodes it."""
+    if abi_type.endswith("]"):
+        size = abi_type[abi_type.rindex("[") + 1 : -1]
+        inner = abi_type[: abi_type.rindex("[")]
+        return [_zero(inner) for _ in range(int(size or 0))]
+    if abi_type.startswith("("):
+        return tuple(_zero(t) for t in split_tuple(abi_type))
+    if abi_type == "address":
+        return "0x" + "00" * 20
+    if abi_type == "bool":
+        return False
+    if abi_type == "string":
+        return ""
+    if abi_type.startswith("bytes"):
+        return b"" if abi_type == "bytes" else bytes(int(abi_type[5:]))
+    return 0
 
 
 def _with_arg(call: Call, index: int, value: int) -> Call:
