@@ -207,8 +207,8 @@ def draw_address(src: ByteSource, pool: Pool) -> str:
         return src.hint[b % len(src.hint)]
     if 128 <= b < 168 and src.sender is not None:  # `to == msg.sender`: aliasing bugs
         return src.sender
-    if 168 <= b < 192 and pool.users:  # someone with a position (the borrower to liquidate)
-        return pool.users[b % len(pool.users)]
+    if 168 <= b < 208 and pool.users:  # someone with a position (the borrower to liquidate),
+        return pool.users[-1 - (b % 2) * (b % len(pool.users))]  # often the latest
     if b < 240 and pool.addresses:
         return pool.addresses[b % len(pool.addresses)]
     if b < 248:

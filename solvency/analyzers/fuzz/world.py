@@ -374,8 +374,9 @@ class World:
         if call.contract != self.target_name:
             return
         self.pool.last_sender = call.sender
-        if call.sender not in self.pool.users:
-            self.pool.users.append(call.sender)
+        if call.sender in self.pool.users:
+            self.pool.users.remove(call.sender)
+        self.pool.users.append(call.sender)  # the most recent last
         for p, a in zip(self.entry(call).inputs, call.args, strict=True):
             if p.type == "address" and p.name and isinstance(a, str):
                 self._learnt.append((p.name, a))
