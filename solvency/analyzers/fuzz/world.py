@@ -168,28 +168,43 @@ class World:
                         self.pool.numbers.setdefault(name, []).append(value)
 
     def _owner_only(self) -> set[str]:
-        """Target functions that, called with zero arguments in the deployed state, succeed
-        for the deployer and revert for an actor: owner setters, known before round 0."""
+        """Target functions that, called with simple arguments in the deployed state (zeros,
+        or ones and the addresses the setup used for that name), succeed for the deployer
+        and revert for an actor: owner setters, known before round 0."""
         actors = self.deployment.actors
         out: set[str] = set()
         for action in self.actions:
             if action.kind != CALL or not actors:
                 continue
-            types = [p.canonical for p in action.entry.inputs]
-            try:
-                data = selector(action.entry.signature) + encode_args(
-                    tuple(types), [_zero(t) for t in types]
-                )
-            except (ValueError, TypeError, OverflowError):
-                continue
-            ok = []
-            for who in (self.deployment.deployer, actors[0]):
-                snap = self.chain.snapshot()
-                ok.append(self.chain.raw_call(who, self.target, data).success)
-                self.chain.revert(snap)
-            if ok == [True, False]:
-                out.add(action.entry.signature)
+            for plain in (True, False):
+                args = [
+                    _zero(p.canonical) if plain else self._simple(p.name, p.canonical)
+                    for p in action.entry.inputs
+                ]
+                try:
+                    types = tuple(p.canonical for p in action.entry.inputs)
+                    data = selector(action.entry.signature) + encode_args(types, args)
+                except (ValueError, TypeError, OverflowError):
+                    continue
+                ok = []
+                for who in (self.deployment.deployer, actors[0]):
+                    snap = self.chain.snapshot()
+                    ok.append(self.chain.raw_call(who, self.target, data).success)
+                    self.chain.revert(snap)
+                if ok == [True, False]:
+                    out.add(action.entry.signature)
+                    break
         return out
+
+    def _simple(self, name: str, abi_type: str) -> Any:
+        if abi_type == "address":
+            known = self.pool.by_name.get(name)
+            return known[0] if known else self.deployment.deployer
+        if abi_type.startswith(("uint", "int")):
+            return 1
+        if abi_type == "bool":
+            return True
+        return _zero(abi_type)
 
     def _table(self) -> tuple[Action, ...]:
         return tuple(
@@ -264,7 +279,8 @@ class World:
             )
         else:
             params = zip(action.entry.inputs, types, strict=True)
-            args = [self._draw_param(p.name, t, src) for p, t in params]
+            fn = action.entry.signature
+            args = [self._draw_param(p.name, t, src, fn) for p, t in params]
         value = 0
         if action.kind == PROXY:
             value = args[1]
@@ -340,7 +356,7 @@ class World:
         args += [draw_value(t, src, self.pool) for t in types[len(args) :]]
         return args
 
-    def _draw_param(self, name: str, abi_type: str, src: ByteSource) -> Any:
+    def _draw_param(self, name: str, abi_type: str, src: ByteSource, function: str = "") -> Any:
         numbers = self.pool.numbers.get(name) or self.pool.numbers.get(name.strip("_"))
         if numbers and not abi_type.endswith("]") and src.byte() < 128:
             return numbers[src.byte() % len(numbers)]
@@ -353,7 +369,8 @@ class World:
             if not abi_type.endswith("]"):
                 return draw_id(int(abi_type[4:] or 256), src, self.pool)
         if abi_type == "address":
-            src.hint = self.pool.by_name.get(name, [])
+            by_name = self.pool.by_name  # this function's own successes, else the setup's
+            src.hint = by_name.get(f"{function}:{name}") or by_name.get(name, [])
             src.recent = self.pool.named.get(name, [])
         value = draw_value(abi_type, src, self.pool)
         src.hint, src.recent = [], []
@@ -379,7 +396,7 @@ class World:
         self.pool.users.append(call.sender)  # the most recent last
         for p, a in zip(self.entry(call).inputs, call.args, strict=True):
             if p.type == "address" and p.name and isinstance(a, str):
-                self._learnt.append((p.name, a))
+                self._learnt.append((f"{call.function}:{p.name}", a))
                 self.pool.remember_address(p.name, a)
             elif p.type.startswith("uint") and isinstance(a, int) and a > 0:
                 self.pool.remember(a)
@@ -411,7 +428,8 @@ class World:
         """Calldata (and ETH) of a target call a proxy helper makes or re-enters with."""
         types = tuple(p.canonical for p in inner.entry.inputs)
         args = [
-            self._draw_param(p.name, t, src) for p, t in zip(inner.entry.inputs, types, strict=True)
+            self._draw_param(p.name, t, src, inner.entry.signature)
+            for p, t in zip(inner.entry.inputs, types, strict=True)
         ]
         value = self._eth_value(src) if inner.entry.state_mutability == "payable" else 0
         return selector(inner.entry.signature) + encode_args(types, args), value
