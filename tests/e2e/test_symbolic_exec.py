@@ -73,6 +73,10 @@ contract Bank {
     }
     function narrow(uint256 x) external pure returns (uint8) { return uint8(x); }
     function signedDiv(int256 a, int256 b) external pure returns (int256) { return a / b; }
+    function dc(address t, bytes calldata d) external {
+        (bool ok, ) = t.delegatecall(d);
+        require(ok);
+    }
 }
 """
 
@@ -515,3 +519,8 @@ def test_short_circuit_operands_do_not_revert_when_skipped(lang: Contract) -> No
     bad = [zt.eq(c.args["a"], _u(1)), zt.eq(c.args["b"], _u(1))]
     assert _check(c, _no_value(c), *bad, c.success) is Verdict.UNSAT
     assert not c.unsupported
+
+
+def test_delegatecall_is_unsupported(bank: Contract) -> None:
+    t = _encode(bank, "dc")
+    assert any("delegatecall" in u.what and u.location is not None for u in t.unsupported)

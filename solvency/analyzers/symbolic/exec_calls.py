@@ -233,6 +233,9 @@ def _external(ctx: Ctx, st: PState, op: p.ExternalCallOp) -> Result:
     where = loc.short() if loc is not None else "an unknown location"
     if op.destination.kind is p.VarKind.SOLIDITY and op.destination.name == "this" and not op.view:
         ctx.unsupported_at(f"external call to this contract ({op.function_name})", loc)
+    if op.kind is p.ExternalKind.LOW_LEVEL and op.function_name in ("delegatecall", "callcode"):
+        # Foreign code running on this contract's storage and balance: nothing is known.
+        ctx.unsupported_at(f"{op.function_name} (foreign code on this contract's storage)", loc)
     if not op.view:
         ctx.assume(Assumption("no-reentrancy", f"no reentrancy through the call at {where}", loc))
     dest = term(ctx, st, op.destination, loc)

@@ -17,6 +17,7 @@ from solvency.analyzers.symbolic.exec_mem import (
     store_to,
     term,
 )
+from solvency.analyzers.symbolic.exec_nonlinear import abstract, should_abstract
 from solvency.analyzers.symbolic.exec_state import Ctx, PState
 from solvency.analyzers.symbolic.exec_values import (
     MArray,
@@ -163,6 +164,9 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
     if zt.is_bool(a) or zt.is_bool(b):
         ctx.unsupported_at(f"arithmetic on bool: {op.text}", loc)
         assign(ctx, st, op.lvalue, ctx.fresh("bin", rsort), op)
+        return st
+    if should_abstract(ctx, o, a, b, signed):
+        assign(ctx, st, op.lvalue, abstract(ctx, st, o, a, b, checked=checked, loc=loc), op)
         return st
     out = evm.binary(
         o, a, b, signed=signed, checked=checked, legacy=ctx.programs.solc_version < (0, 8, 0)

@@ -1,0 +1,87 @@
+"""Optional over-approximation of nonlinear bit-vector arithmetic (EncodeOptions.nonlinear).
+
+Z3 bit-blasts a 256-bit `x * y` or `x / y` of two unknowns into a circuit it often cannot
+solve within a timeout (a mulDiv alone). In "abstract" mode such an operation becomes an
+uninterpreted function of its operands, constrained only by facts true of the real
+operation (0 and 1 cases, monotonicity, remainder below the divisor). Every real run is
+still a model, so a proof stays a proof; a counterexample through an abstracted operation
+may not be real (replay settles it), and an existential query (satisfy, vacuity) must not
+rely on it — the transition records an `over-approximation` assumption for each site.
+"""
+
+from __future__ import annotations
+
+from solvency.analyzers.symbolic.exec_state import Ctx, PState
+from solvency.core.location import Location
+from solvency.core.properties import Assumption
+from solvency.smt import evm
+from solvency.smt import terms as zt
+from solvency.smt.terms import Term
+
+
+def literal(t: Term) -> int | None:
+    try:
+        v = zt.as_python(zt.simplify(t))
+    except ValueError:
+        return None
+    return None if isinstance(v, bool) else v
+
+
+def should_abstract(ctx: Ctx, op: str, a: Term, b: Term, signed: bool) -> bool:
+    if ctx.options.nonlinear != "abstract" or signed or op not in ("*", "/", "%"):
+        return False
+    return literal(a) is None and literal(b) is None
+
+
+def abstract(
+    ctx: Ctx, st: PState, op: str, a: Term, b: Term, *, checked: bool, loc: Location | None
+) -> Term:
+    """The abstracted value of `a op b` (unsigned); its revert conditions are applied to
+    `st` here (division by zero exactly, overflow through an uninterpreted predicate)."""
+    n = zt.bits_of(a)
+    bv = zt.bv_sort(n)
+    zero, one = zt.value(0, bv), zt.value(1, bv)
+    name = {"*": "mul", "/": "div", "%": "mod"}[op]
+    r = zt.apply(zt.function(f"nonlinear.{name}{n}", [bv, bv], bv), [a, b])
+    facts: list[Term] = []
+    if op == "*":
+        ovf = zt.apply(zt.function(f"nonlinear.mul_ovf{n}", [bv, bv], zt.bool_sort()), [a, b])
+        facts += [
+            zt.implies(
+                zt.or_(zt.eq(a, zero), zt.eq(b, zero)), zt.and_(zt.eq(r, zero), zt.not_(ovf))
+            ),
+            zt.implies(zt.eq(a, one), zt.and_(zt.eq(r, b), zt.not_(ovf))),
+            zt.implies(zt.eq(b, one), zt.and_(zt.eq(r, a), zt.not_(ovf))),
+            # Without overflow the product is at least each nonzero factor.
+            zt.implies(zt.and_(zt.not_(ovf), zt.not_(zt.eq(b, zero))), evm.ge(r, a)),
+            zt.implies(zt.and_(zt.not_(ovf), zt.not_(zt.eq(a, zero))), evm.ge(r, b)),
+            zt.eq(ovf, evm.mul_overflows(a, b, n, False)) if n <= 16 else zt.bool_val(True),
+        ]
+        if checked:
+            ctx.fail_if(st, ovf)
+    else:
+        ctx.fail_if(st, evm.div_by_zero(b))
+        nonzero = zt.not_(zt.eq(b, zero))
+        if op == "/":
+            facts += [
+                zt.implies(nonzero, evm.le(r, a)),
+                zt.implies(zt.eq(b, one), zt.eq(r, a)),
+                zt.implies(zt.and_(nonzero, evm.lt(a, b)), zt.eq(r, zero)),
+            ]
+        else:
+            facts += [
+                zt.implies(nonzero, evm.lt(r, b)),
+                zt.implies(nonzero, evm.le(r, a)),
+                zt.implies(zt.and_(nonzero, evm.lt(a, b)), zt.eq(r, a)),
+            ]
+    ctx.constraints.extend(f for f in facts if not f.eq(zt.bool_val(True)))
+    where = loc.short() if loc is not None else "an unknown location"
+    ctx.assume(
+        Assumption(
+            "over-approximation",
+            f"nonlinear arithmetic at {where} abstracted: a counterexample through it may "
+            "not replay, and reachability through it is not shown",
+            loc,
+        )
+    )
+    return r
