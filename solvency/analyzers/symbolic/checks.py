@@ -20,10 +20,10 @@ from solvency.analyzers.symbolic import counterexample as cx
 from solvency.analyzers.symbolic import obligations as ob
 from solvency.analyzers.symbolic import sums, walk
 from solvency.analyzers.symbolic.api import ProveOptions, ProveProgress
-from solvency.analyzers.symbolic.bv2int import Rewriter
 from solvency.analyzers.symbolic.counterexample import Draft
 from solvency.analyzers.symbolic.replay import Replayer
 from solvency.analyzers.symbolic.results import FnVerdict, Property, aggregate, settle
+from solvency.analyzers.symbolic.solving import Portfolio
 from solvency.analyzers.symbolic.transition import (
     EncodeOptions,
     Transition,
@@ -36,7 +36,7 @@ from solvency.core.errors import InternalError
 from solvency.core.properties import Assumption, PropertyKind, PropertyResult, Status
 from solvency.ir.model import Function
 from solvency.smt import terms as zt
-from solvency.smt.solver import CheckResult, Session, SolverConfig, Verdict
+from solvency.smt.solver import CheckResult, SolverConfig, Verdict
 from solvency.smt.state import SymbolicEnv, SymbolicState
 from solvency.smt.terms import Term
 from solvency.specs import typed
@@ -56,16 +56,15 @@ INPUTS_FIXED = Assumption(
 class Encoded:
     t: Transition
     ctx: ob.Context
-    session: Session
+    session: Portfolio
     sum_problems: dict[str, str]
     name: str  # the function's name, or "constructor"
-    rw: Rewriter = field(default_factory=Rewriter)
 
     def add(self, *terms: Term) -> None:
-        self.session.add(*(self.rw(x) for x in terms))
+        self.session.add(*terms)
 
     def check(self, goal: Term) -> CheckResult:
-        return self.session.check(self.rw(goal))
+        return self.session.check(goal)
 
 
 @dataclass
@@ -160,7 +159,7 @@ class Prover:
             t = encode_function(contract, f, pre, env, options)
         t.post.inputs = t.pre.inputs  # an input keeps its value during one call
         problems = {**zero_problems, **sums.relate(t.pre, t.post, env, self.sums, t.writes)}
-        session = Session(
+        session = Portfolio(
             SolverConfig(self.options.timeout_ms, self.options.rlimit, self.options.seed)
         )
         enc = Encoded(t, ob.Context.make(self.spec, t, name), session, problems, name)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from solvency.analyzers.symbolic.obligations import Query
+from solvency.analyzers.symbolic.solving import Portfolio as Session
 from solvency.analyzers.symbolic.transition import Transition
 from solvency.core.counterexample import AbiValue, Call, Counterexample, StorageAssumption
 from solvency.core.errors import InternalError
@@ -22,7 +23,6 @@ from solvency.ir import storage
 from solvency.ir import types as irt
 from solvency.ir.model import Contract
 from solvency.smt import terms as zt
-from solvency.smt.solver import Session
 from solvency.smt.terms import Term
 from solvency.specs import typed
 from solvency.specs.lower_smt import lower, sort_of
@@ -278,6 +278,9 @@ def build(
             problems.append(problem)
     for p, fp in zip(f.parameters, args, strict=True):
         keys.append((abi_name(p.type), fp))
+    for e in entries:  # addresses held in storage (a deal's beneficiary) are keys too
+        if e.value and abi_name(e.type) == "address":
+            keys.append(("address", abi_value(e.value, e.type)))
     shown = tuple(
         StorageAssumption(e.variable, abi_value(e.value, e.type), e.slot)
         for e in entries

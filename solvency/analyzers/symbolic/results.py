@@ -124,8 +124,10 @@ def _reason(worst: FnVerdict, verdicts: Sequence[FnVerdict]) -> str:
         label = "vacuous" if v.vacuous else v.status.value
         counts.setdefault(label, []).append(v.function)
     summary = "; ".join(f"{label}: {', '.join(fns)}" for label, fns in counts.items())
+    open_ = [v for v in verdicts if not v.status.is_proof and v is not worst and v.reason]
+    details = "".join(f"; {v.function}: {v.reason}" for v in open_)
     head = f"{worst.function}: {worst.reason}" if worst.reason else worst.function
-    return f"{head} [{summary}]"
+    return f"{head}{details} [{summary}]"
 
 
 def _union(groups: Iterable[tuple[Assumption, ...]]) -> tuple[Assumption, ...]:

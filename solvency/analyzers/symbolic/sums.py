@@ -85,7 +85,10 @@ def candidates(node: typed.Sum, writes: Mapping[str, Sequence[Write]]) -> list[T
     for r in walk.storage_reads([node.body]):
         positions = [i for i, k in enumerate(r.key_exprs()) if _is_var(k, node.var)]
         for w in writes.get(r.path_id, ()):
-            out.extend(w.keys[i] for i in positions if i < len(w.keys))
+            for i in positions:
+                # one term per key: a struct written field by field repeats it
+                if i < len(w.keys) and not any(w.keys[i].eq(k) for k in out):
+                    out.append(w.keys[i])
     return out
 
 

@@ -1,0 +1,225 @@
+"""Z3 queries for the prover: a small portfolio over two equivalent-or-checked encodings.
+
+Spec arithmetic is mathint over `bv2int` of 256-bit values. Z3 proves such queries fast
+once `bv2int` is pushed down (bv2int.Rewriter), but finding a *model* of a satisfiable
+one can take seconds to minutes: it must reconcile 256-bit vectors with integers. The
+same query with every integer as a 320-bit two's complement vector is bit-blasted and
+answered in milliseconds when satisfiable. So each query runs
+
+1. the integer form, briefly (proofs are usually instant);
+2. the bit-vector form, briefly; a model it finds is only a candidate (a wrap-around at
+   320 bits could fake one), so it is pinned into the integer solver and re-checked there:
+   only a model of the original query counts, and the bit-vector form never proves;
+3. the integer form with the full budget.
+
+Fixed seed and resource limit, as smt.solver.Session; unknown carries Z3's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import z3
+
+from solvency.analyzers.symbolic.bv2int import Rewriter
+from solvency.smt import terms as zt
+from solvency.smt.solver import CheckResult, SolverConfig, Verdict
+
+Term = Any
+WIDE = 320  # bits for mathint in the bit-vector form
+QUICK_MS = 2_000  # the first integer attempt
+WIDE_MS = 5_000  # the bit-vector attempt
+
+
+class Portfolio:
+    """One transition's solver: assertions in scopes, checks through the portfolio."""
+
+    def __init__(self, config: SolverConfig) -> None:
+        self.config = config
+        self.rw = Rewriter()
+        self.wide = Widener()
+        self._solver = z3.Solver()
+        self._solver.set("random_seed", config.seed, "rlimit", config.rlimit)
+        self._stack: list[list[Term]] = [[]]
+        self._model: Any = None
+
+    def add(self, *terms: Term) -> None:
+        for t in terms:
+            r = self.rw(t)
+            self._solver.add(r)
+            self._stack[-1].append(r)
+
+    @contextmanager
+    def scope(self) -> Iterator[Portfolio]:
+        self._solver.push()
+        self._stack.append([])
+        try:
+            yield self
+        finally:
+            self._stack.pop()
+            self._solver.pop()
+            self._model = None
+
+    def check(self, goal: Term) -> CheckResult:
+        g = self.rw(goal)
+        total = self.config.timeout_ms
+        quick = min(QUICK_MS, total)
+        r = self._int(g, quick)
+        if r.verdict is not Verdict.UNKNOWN:
+            return r
+        if self._wide(g, min(WIDE_MS, total)):
+            return CheckResult(Verdict.SAT)
+        return self._int(g, total) if total > quick else r
+
+    def _int(self, goal: Term, timeout_ms: int) -> CheckResult:
+        self._solver.set("timeout", timeout_ms)
+        r = self._solver.check(goal)
+        if r == z3.sat:
+            self._model = self._solver.model()
+            return CheckResult(Verdict.SAT)
+        self._model = None
+        if r == z3.unsat:
+            return CheckResult(Verdict.UNSAT)
+        return CheckResult(Verdict.UNKNOWN, str(self._solver.reason_unknown()))
+
+    def _wide(self, goal: Term, timeout_ms: int) -> bool:
+        """A model from the bit-vector form, confirmed on the integer form."""
+        try:
+            terms = [self.wide(t) for frame in self._stack for t in frame]
+            terms.append(self.wide(goal))
+        except UnwidenableError:
+            return False
+        s = z3.Solver()
+        s.set("timeout", timeout_ms, "random_seed", self.config.seed)
+        s.add(*terms)
+        if s.check() != z3.sat:
+            return False
+        pins = self.wide.pins(s.model())
+        self._solver.push()
+        try:
+            self._solver.add(*pins)
+            self._solver.set("timeout", timeout_ms)
+            if self._solver.check(goal) != z3.sat:
+                return False
+            self._model = self._solver.model()
+        finally:
+            self._solver.pop()
+        return True
+
+    def value(self, t: Term) -> int | bool:
+        """`t` in the last model (model completion: unconstrained parts get a default)."""
+        if self._model is None:
+            raise RuntimeError("value() needs a preceding sat check")
+        return zt.as_python(self._model.eval(t, model_completion=True))
+
+
+class UnwidenableError(Exception):
+    """A term the bit-vector form does not cover (quantifiers, reals …)."""
+
+
+class Widener:
+    """Integers → WIDE-bit two's complement vectors; everything else kept."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[Term, Term]] = {}
+        self._names: dict[str, tuple[Any, Any]] = {}  # wide decl → (original decl, its wide)
+
+    def __call__(self, e: Term) -> Term:
+        key = e.get_id()
+        hit = self._done.get(key)
+        if hit is not None:
+            return hit[1]
+        out = self._term(e)
+        self._done[key] = (e, out)
+        return out
+
+    def _term(self, e: Term) -> Term:
+        if z3.is_int_value(e):
+            return z3.BitVecVal(e.as_long() % (1 << WIDE), WIDE)
+        if z3.is_quantifier(e) or (z3.is_app(e) and z3.is_real(e)):
+            raise UnwidenableError(str(e)[:80])
+        if not z3.is_app(e):
+            return e
+        d, k = e.decl(), e.decl().kind()
+        if k == z3.Z3_OP_UNINTERPRETED and _has_int(d):
+            return self._symbol(e)
+        if k == z3.Z3_OP_BV2INT:
+            x = self(e.arg(0))
+            return z3.ZeroExt(WIDE - x.size(), x)
+        if e.num_args() == 0:
+            return e
+        a = [self(x) for x in e.children()]
+        if k in _FOLD:
+            out = a[0]
+            for x in a[1:]:
+                out = _FOLD[k](out, x)
+            return out
+        if k in _INT_OPS and z3.is_int(e.arg(0)):
+            return _INT_OPS[k](*a)
+        if k == z3.Z3_OP_UMINUS:
+            return -a[0]
+        if k == z3.Z3_OP_ITE:
+            return z3.If(a[0], a[1], a[2])
+        if k == z3.Z3_OP_EQ:
+            return a[0] == a[1]
+        if k == z3.Z3_OP_DISTINCT:
+            return z3.Distinct(*a)
+        if any(z3.is_int(x) for x in e.children()):
+            raise UnwidenableError(d.name())
+        return d(*a)
+
+    def _symbol(self, e: Term) -> Term:
+        d = e.decl()
+        name = f"{d.name()}#wide"
+        if name not in self._names:
+            dom = [_wide_sort(d.domain(i)) for i in range(d.arity())]
+            wide = z3.Function(name, *dom, _wide_sort(d.range()))
+            self._names[name] = (d, wide)
+        wide = self._names[name][1]
+        return wide(*[self(x) for x in e.children()]) if e.num_args() else wide()
+
+    def pins(self, model: Any) -> list[Term]:
+        """Equalities fixing the original symbols to a bit-vector model's values."""
+        out: list[Term] = []
+        for d in model.decls():
+            if d.arity() != 0:
+                continue
+            value = model[d]
+            if d.name() in self._names:
+                orig = self._names[d.name()][0]
+                if orig.range() == z3.IntSort() and z3.is_bv_value(value):
+                    raw = value.as_long()
+                    signed = raw - (1 << WIDE) if raw >> (WIDE - 1) else raw
+                    out.append(orig() == z3.IntVal(signed))
+                continue
+            const = d()
+            if value is not None and value.sort() == const.sort():
+                out.append(const == value)
+        return out
+
+
+def _has_int(d: Any) -> bool:
+    return bool(
+        d.range() == z3.IntSort() or any(d.domain(i) == z3.IntSort() for i in range(d.arity()))
+    )
+
+
+def _wide_sort(s: Any) -> Any:
+    return z3.BitVecSort(WIDE) if s == z3.IntSort() else s
+
+
+_FOLD = {
+    z3.Z3_OP_ADD: lambda a, b: a + b,
+    z3.Z3_OP_SUB: lambda a, b: a - b,
+    z3.Z3_OP_MUL: lambda a, b: a * b,
+}
+_INT_OPS = {
+    z3.Z3_OP_LE: lambda a, b: a <= b,  # signed on bit-vectors in z3py: right for mathint
+    z3.Z3_OP_LT: lambda a, b: a < b,
+    z3.Z3_OP_GE: lambda a, b: a >= b,
+    z3.Z3_OP_GT: lambda a, b: a > b,
+    z3.Z3_OP_IDIV: lambda a, b: a / b,  # signed on bit-vectors in z3py
+    z3.Z3_OP_MOD: z3.SRem,
+}
