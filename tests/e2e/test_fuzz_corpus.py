@@ -109,3 +109,15 @@ def test_correct_variant_has_no_false_alarm(
     builder: Builder, family_name: str, vid: str, calls: int
 ) -> None:
     assert_clean(builder, family_name, vid, calls)
+
+
+def test_same_seed_and_call_budget_give_the_same_campaign(builder: Builder) -> None:
+    """A campaign is a function of (seed, call budget): shrinking is bounded in calls, and
+    what one campaign learnt does not carry over to the next on the same deployment."""
+    prepared = prepare(builder, "erc20_escrow", "self_transfer")
+    runs = [run_campaign(prepared, _config(1500, 3)) for _ in range(2)]
+    first = [[(b.property, b.calls) for b in r.stats.first_breaks] for r in runs]
+    assert first[0] and first[0] == first[1]
+    cexes = [[r.counterexample for r in run.results if r.counterexample] for run in runs]
+    assert cexes[0] == cexes[1]
+    assert runs[0].stats.calls == runs[1].stats.calls

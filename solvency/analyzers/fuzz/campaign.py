@@ -42,6 +42,10 @@ class FuzzConfig:
     examples_per_round: int = 30  # rounds refresh the pool (learnt addresses); set-up cost
     shrink_seconds: float = 5.0  # per property: our call-level shrink
     hypothesis_shrink_seconds: float = 1.0  # per property: Hypothesis's, on the segments
+    # With a budget in calls only (budget_seconds None) shrinking is bounded in calls too,
+    # so a campaign is a function of (seed, budget): nothing depends on the machine's speed.
+    shrink_calls: int = 4_000  # per property: our call-level shrink
+    hypothesis_shrink_calls: int = 1_000  # per property: Hypothesis's
     database: Path | None = None  # Hypothesis's example database (under .solvency/)
 
 
@@ -76,6 +80,7 @@ class _Hunt:
     seconds: float
     best: list[Call] = field(default_factory=list)
     started: float = 0.0
+    started_calls: int = 0
 
 
 class _FoundError(Exception):
@@ -119,6 +124,7 @@ class Campaign:
     def run(self, seeds: Sequence[Counterexample] = ()) -> None:
         """Initial state, then the seeds (stored and prover counterexamples), then rounds."""
         self._start = time.monotonic()
+        self.runner.world.restart()
         for b in self.runner.check_initial(self.active()):
             self._record(b, [], "after deployment")
         for cex in seeds:
@@ -175,9 +181,12 @@ class Campaign:
         self._settle_pending()
 
     def _example(self, segments: list[int]) -> None:
-        hunt = self._hunt
-        limit = self.config.hypothesis_shrink_seconds
-        if hunt is not None and self.elapsed - hunt.started > limit:
+        hunt, c = self._hunt, self.config
+        if hunt is not None and (
+            self.runner.calls - hunt.started_calls > c.hypothesis_shrink_calls
+            if self._by_calls
+            else self.elapsed - hunt.started > c.hypothesis_shrink_seconds
+        ):
             return  # stop feeding Hypothesis's shrinker; we shrink the best one ourselves
         if hunt is None and self.over_budget():
             return
@@ -227,6 +236,7 @@ class Campaign:
     def _new_hunt(self, b: Breach, executed: list[Call]) -> _Hunt:
         hunt = _Hunt(b.property, b.detail, self.runner.calls, self.elapsed, list(executed))
         hunt.started = self.elapsed
+        hunt.started_calls = self.runner.calls
         return hunt
 
     # ── recording ────────────────────────────────────────────────────────────────────────
@@ -241,8 +251,8 @@ class Campaign:
             if self.config.budget_seconds is not None:  # a short campaign shrinks briefly
                 seconds = min(seconds, max(0.5, self.config.budget_seconds / 5))
             saved = self.runner.counters()
-            deadline = time.monotonic() + seconds
-            calls = shrink(hunt.best, self._fails(name), deadline, self._reverted)
+            self.runner.world.exploring = False  # shrink runs teach the next rounds nothing
+            calls = shrink(hunt.best, self._fails(name), self._stop(seconds), self._reverted)
             self._record_hunt(hunt, calls)
             # A minimal sequence often breaks more than it was shrunk for (a self-transfer
             # that mints breaks the totals and solvency too, once no donation hides it).
@@ -254,9 +264,22 @@ class Campaign:
                     self._pending[b.property] = found
             self.shrink_calls += self.runner.calls - saved.calls
             self.runner.restore(saved)
+            self.runner.world.exploring = True
+
+    def _stop(self, seconds: float) -> Callable[[], bool]:
+        """When our shrink of one property ends: after so many calls, or seconds."""
+        if self._by_calls:
+            limit = self.runner.calls + self.config.shrink_calls
+            return lambda: self.runner.calls >= limit
+        deadline = time.monotonic() + seconds
+        return lambda: time.monotonic() >= deadline
 
     def _reverted(self) -> list[int]:
         return list(self.runner.reverted_at)
+
+    @property
+    def _by_calls(self) -> bool:
+        return self.config.budget_seconds is None and self.config.budget_calls is not None
 
     def _fails(self, name: str) -> Callable[[Sequence[Call]], int | None]:
         def fails(calls: Sequence[Call]) -> int | None:

@@ -19,12 +19,15 @@ Fails = Callable[[Sequence[Call]], int | None]  # index of the breaking call, or
 def shrink(
     calls: Sequence[Call],
     fails: Fails,
-    deadline: float,
+    stop: float | Callable[[], bool],
     reverted: Callable[[], Sequence[int]] | None = None,
 ) -> tuple[Call, ...]:
-    """A shorter, simpler sequence that still fails (the input when time runs out).
-    `reverted`: the positions of the calls the last `fails` run saw revert; they usually
-    change nothing, so they all go first, in one try."""
+    """A shorter, simpler sequence that still fails (the input when `stop` says so: a
+    callable, or a time.monotonic() deadline). `reverted`: the positions of the calls the
+    last `fails` run saw revert; they usually change nothing, so they all go first."""
+    if not callable(stop):
+        deadline = stop
+        stop = lambda: time.monotonic() >= deadline  # noqa: E731
     hit = fails(calls)
     if hit is None:
         return tuple(calls)
@@ -36,15 +39,15 @@ def shrink(
             hit = fails(candidate)
             if hit is not None:
                 best = candidate[: hit + 1]
-    best = _delete(best, fails, deadline)
-    return tuple(_simplify(best, fails, deadline))
+    best = _delete(best, fails, stop)
+    return tuple(_simplify(best, fails, stop))
 
 
-def _delete(calls: list[Call], fails: Fails, deadline: float) -> list[Call]:
+def _delete(calls: list[Call], fails: Fails, stop: Callable[[], bool]) -> list[Call]:
     chunk = max(1, len(calls) // 2)
-    while chunk >= 1 and time.monotonic() < deadline:
+    while chunk >= 1 and not stop():
         i, changed = 0, False
-        while i < len(calls) and time.monotonic() < deadline:
+        while i < len(calls) and not stop():
             candidate = calls[:i] + calls[i + chunk :]
             hit = fails(candidate) if candidate else None
             if hit is not None:
@@ -56,13 +59,13 @@ def _delete(calls: list[Call], fails: Fails, deadline: float) -> list[Call]:
     return calls
 
 
-def _simplify(calls: list[Call], fails: Fails, deadline: float) -> list[Call]:
+def _simplify(calls: list[Call], fails: Fails, stop: Callable[[], bool]) -> list[Call]:
     changed = True
     while changed:  # halving converges in at most 256 passes per value
         changed = False
         for i in range(len(calls)):
             for variant in _variants(calls, i):
-                if time.monotonic() >= deadline:
+                if stop():
                     return calls
                 candidate = [*calls[:i], variant, *calls[i + 1 :]]
                 if fails(candidate) is not None:

@@ -84,6 +84,7 @@ class World:
             selector(e.signature): e for e in self.artifact.abi if e.kind == "function"
         }
         self._learnt: list[tuple[str, str]] = []
+        self.exploring = True  # False while shrinking: learn() keeps nothing for later rounds
         self.actions = self._actions(artifacts, recipe)
         self._admin: set[str] = set()  # target functions only the deployer got through
         # function → [actor calls, actor successes, deployer calls, deployer successes]
@@ -105,8 +106,8 @@ class World:
         self._env_last: dict[tuple[str, str], int] = {}  # sequence-local: the last price set
         self._base_time = (self.chain.timestamp, self.chain.block_number)
         self._owner = self._owner_only()
-        self._admin = set(self._owner)
-        self.table = self._table()
+        self._initial_hints = {k: list(v) for k, v in self.pool.by_name.items()}
+        self.restart()
         self._base = self.chain.snapshot()
 
     def _actions(
@@ -205,6 +206,15 @@ class World:
         if abi_type == "bool":
             return True
         return _zero(abi_type)
+
+    def restart(self) -> None:
+        """Forget what earlier campaigns learnt (hints, owner setters seen), so a campaign
+        depends only on its seed and budget, however often this world was fuzzed before."""
+        self.pool.by_name = {k: list(v) for k, v in self._initial_hints.items()}
+        self._learnt.clear()
+        self._outcomes.clear()
+        self._admin = set(self._owner)
+        self.table = self._table()
 
     def _table(self) -> tuple[Action, ...]:
         return tuple(
@@ -378,7 +388,7 @@ class World:
 
     def note(self, call: Call, success: bool) -> None:
         """Count a target call's outcome by sender kind (for `next_round`'s weights)."""
-        if call.contract == self.target_name:
+        if call.contract == self.target_name and self.exploring:
             counts = self._outcomes.setdefault(call.function, [0, 0, 0, 0])
             owner = 2 if call.sender == self.deployment.deployer else 0
             counts[owner] += 1
@@ -389,6 +399,9 @@ class World:
         round (the pool stays fixed within a round, so Hypothesis's replays are exact), and
         its integers and integer results for the rest of this sequence."""
         if call.contract != self.target_name:
+            return
+        if not self.exploring:  # a shrink or replay: no lessons for the next round
+            self.pool.last_sender = call.sender
             return
         self.pool.last_sender = call.sender
         if call.sender in self.pool.users:
