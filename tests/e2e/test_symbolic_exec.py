@@ -71,6 +71,9 @@ contract Bank {
         IToken(token).transfer(to, 1);
         total += 1;
     }
+    function mulDiv(uint256 a, uint256 b, uint256 c) external pure returns (uint256) {
+        return a * b / c;
+    }
     function narrow(uint256 x) external pure returns (uint8) { return uint8(x); }
     function signedDiv(int256 a, int256 b) external pure returns (int256) { return a / b; }
     function dc(address t, bytes calldata d) external {
@@ -524,3 +527,40 @@ def test_short_circuit_operands_do_not_revert_when_skipped(lang: Contract) -> No
 def test_delegatecall_is_unsupported(bank: Contract) -> None:
     t = _encode(bank, "dc")
     assert any("delegatecall" in u.what and u.location is not None for u in t.unsupported)
+
+
+def test_nonlinear_abstraction_is_a_sound_over_approximation(bank: Contract) -> None:
+    (fn,) = bank.function("mulDiv")
+    exact = _encode(bank, "mulDiv")
+    pre = SymbolicState("pre")
+    loose = encode_function(
+        bank, fn, pre, SymbolicEnv.fresh("env"), EncodeOptions(nonlinear="abstract")
+    )
+    assert not [a for a in exact.assumptions if a.kind == "over-approximation"]
+    assert [a for a in loose.assumptions if a.kind == "over-approximation"]
+    for t in (exact, loose):  # facts that hold of every real run hold of both encodings
+        a, b, c = t.args["a"], t.args["b"], t.args["c"]
+        (ret,) = t.returns
+        assert _proves(t, [zt.eq(b, _u(0)), zt.eq(c, _u(3))], zt.eq(ret, _u(0)))
+        assert _proves(t, [zt.eq(b, _u(1)), zt.eq(c, _u(1))], zt.eq(ret, a))
+        assert _check(t, _no_value(t), zt.eq(c, _u(0)), t.success) is Verdict.UNSAT
+        big = [zt.eq(a, _u(1 << 200)), zt.eq(b, _u(1 << 100)), zt.eq(c, _u(1))]
+        assert _check(t, _no_value(t), *big, t.reverts) is Verdict.SAT
+    # Only the exact encoding knows 6 * 7 / 4 == 10; the abstraction allows other values.
+    six = [
+        zt.eq(exact.args["a"], _u(6)),
+        zt.eq(exact.args["b"], _u(7)),
+        zt.eq(exact.args["c"], _u(4)),
+    ]
+    assert _proves(exact, six, zt.eq(exact.returns[0], _u(10)))
+    six = [
+        zt.eq(loose.args["a"], _u(6)),
+        zt.eq(loose.args["b"], _u(7)),
+        zt.eq(loose.args["c"], _u(4)),
+    ]
+    assert (
+        _check(
+            loose, _no_value(loose), *six, loose.success, zt.not_(zt.eq(loose.returns[0], _u(10)))
+        )
+        is Verdict.SAT
+    )

@@ -28,9 +28,33 @@ def literal(t: Term) -> int | None:
 
 
 def should_abstract(ctx: Ctx, op: str, a: Term, b: Term, signed: bool) -> bool:
-    if ctx.options.nonlinear != "abstract" or signed or op not in ("*", "/", "%"):
+    """Products of two unknowns, and divisions by anything but a power of two."""
+    if ctx.options.nonlinear != "abstract" or signed or op not in ("*", "/", "%", "**"):
         return False
-    return literal(a) is None and literal(b) is None
+    lb = literal(b)
+    if op == "**":
+        return lb is None
+    if op == "*":  # by a constant too: a multiplier circuit even then (not a power of two)
+        la = literal(a)
+        c = la if la is not None else lb
+        return c is None or c <= 0 or c & (c - 1) != 0
+    return lb is None or lb <= 0 or lb & (lb - 1) != 0
+
+
+def const_mul_overflow(a: Term, b: Term, signed: bool) -> Term | None:
+    """x * c overflows uintN exactly when x > (2^N - 1) // c: a comparison instead of a
+    multiplier circuit (exact, used in both modes)."""
+    if signed:
+        return None
+    la, lb = literal(a), literal(b)
+    if (la is None) == (lb is None):
+        return None
+    x, c = (b, la) if la is not None else (a, lb)
+    assert c is not None
+    if c == 0:
+        return zt.bool_val(False)
+    n = zt.bits_of(x)
+    return evm.gt(x, zt.value(((1 << n) - 1) // c, zt.bv_sort(n)))
 
 
 def abstract(
@@ -41,10 +65,24 @@ def abstract(
     n = zt.bits_of(a)
     bv = zt.bv_sort(n)
     zero, one = zt.value(0, bv), zt.value(1, bv)
-    name = {"*": "mul", "/": "div", "%": "mod"}[op]
+    name = {"*": "mul", "/": "div", "%": "mod", "**": "exp"}[op]
+    b = b if op != "**" or zt.bits_of(b) == n else evm.resize(b, n, False)
     r = zt.apply(zt.function(f"nonlinear.{name}{n}", [bv, bv], bv), [a, b])
     facts: list[Term] = []
-    if op == "*":
+    if op == "**":
+        ovf = zt.apply(zt.function(f"nonlinear.exp_ovf{n}", [bv, bv], zt.bool_sort()), [a, b])
+        facts += [
+            zt.implies(zt.eq(b, zero), zt.and_(zt.eq(r, one), zt.not_(ovf))),
+            zt.implies(zt.eq(b, one), zt.and_(zt.eq(r, a), zt.not_(ovf))),
+            zt.implies(zt.or_(zt.eq(a, zero), zt.eq(a, one)), zt.not_(ovf)),
+            zt.implies(zt.and_(zt.eq(a, zero), zt.not_(zt.eq(b, zero))), zt.eq(r, zero)),
+            zt.implies(zt.eq(a, one), zt.eq(r, one)),
+            # Without overflow a power of a base ≥ 1 is at least 1 (so dividing by it is safe).
+            zt.implies(zt.and_(zt.not_(ovf), zt.not_(zt.eq(a, zero))), evm.ge(r, one)),
+        ]
+        if checked:
+            ctx.fail_if(st, ovf)
+    elif op == "*":
         ovf = zt.apply(zt.function(f"nonlinear.mul_ovf{n}", [bv, bv], zt.bool_sort()), [a, b])
         facts += [
             zt.implies(
@@ -57,6 +95,9 @@ def abstract(
             zt.implies(zt.and_(zt.not_(ovf), zt.not_(zt.eq(a, zero))), evm.ge(r, b)),
             zt.eq(ovf, evm.mul_overflows(a, b, n, False)) if n <= 16 else zt.bool_val(True),
         ]
+        exact = const_mul_overflow(a, b, False)  # by a constant: the exact bound is cheap
+        if exact is not None:
+            facts.append(zt.eq(ovf, exact))
         if checked:
             ctx.fail_if(st, ovf)
     else:

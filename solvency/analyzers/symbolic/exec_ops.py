@@ -17,7 +17,11 @@ from solvency.analyzers.symbolic.exec_mem import (
     store_to,
     term,
 )
-from solvency.analyzers.symbolic.exec_nonlinear import abstract, should_abstract
+from solvency.analyzers.symbolic.exec_nonlinear import (
+    abstract,
+    const_mul_overflow,
+    should_abstract,
+)
 from solvency.analyzers.symbolic.exec_state import Ctx, PState
 from solvency.analyzers.symbolic.exec_values import (
     MArray,
@@ -167,6 +171,11 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
         return st
     if should_abstract(ctx, o, a, b, signed):
         assign(ctx, st, op.lvalue, abstract(ctx, st, o, a, b, checked=checked, loc=loc), op)
+        return st
+    cheap = const_mul_overflow(a, b, signed) if o == "*" and checked else None
+    if cheap is not None:
+        ctx.fail_if(st, cheap)
+        assign(ctx, st, op.lvalue, evm.mul(a, b), op)
         return st
     out = evm.binary(
         o, a, b, signed=signed, checked=checked, legacy=ctx.programs.solc_version < (0, 8, 0)
