@@ -48,6 +48,13 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--no-replay", action="store_true", help="do not replay counterexamples on revm"
     )
     prove.add_argument(
+        "--property",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="prove only this property (repeatable; `assert` for Solidity asserts)",
+    )
+    prove.add_argument(
         "--fail-on-unknown", action="store_true", help="exit 1 when a property is UNKNOWN"
     )
     _add_build_options(prove)
@@ -76,7 +83,10 @@ def _run_prove(args: argparse.Namespace) -> int:
     if args.loop_bound < 1:
         raise UserError(f"--loop-bound {args.loop_bound} must be at least 1")
     options = ProveOptions(
-        timeout_ms=int(args.timeout * 1000), loop_bound=args.loop_bound, replay=not args.no_replay
+        timeout_ms=int(args.timeout * 1000),
+        loop_bound=args.loop_bound,
+        replay=not args.no_replay,
+        properties=tuple(args.property),
     )
     with _progress_bar() as progress:
         outcome = prove(args.target, args.spec, _build_options(args), options, progress)

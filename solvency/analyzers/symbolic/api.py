@@ -25,6 +25,7 @@ class ProveOptions:
     rlimit: int = 50_000_000
     seed: int = 0
     replay: bool = True  # replay counterexamples on revm to confirm them
+    properties: tuple[str, ...] = ()  # only these (by name; "assert" for the asserts); () all
 
 
 @dataclass(frozen=True, slots=True)
