@@ -10,6 +10,7 @@ words, post-state entries and ETH balances (see tests/e2e/differential/harness.p
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,12 @@ from solvency.build import BuildOptions, compile_target
 from solvency.ir import analyse
 from solvency.smt.solver import Verdict
 from tests.e2e.differential import contracts
-from tests.e2e.differential.harness import Target, compare, encode, explain, paths_of
+from tests.e2e.differential.harness import ACTORS, Target, compare, encode, explain, paths_of
 from tests.e2e.differential.strategies import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT / "corpora"
-EXAMPLES = 8
+EXAMPLES = int(os.environ.get("SOLVENCY_DIFFERENTIAL_EXAMPLES", "8"))  # deeper runs by hand
 
 ESCROW_FNS = [
     "deposit", "batchDeposit", "withdraw", "openDeal", "openDealFromBalance", "release",
@@ -58,7 +59,31 @@ def _deploy(
     chain = Chain()
     ctor = next((e for e in compiled.abi if e.kind == "constructor"), None)
     address = chain.deploy(address_of(0), compiled.creation_bytecode, ctor, args)
-    return Target(model, compiled, chain, address, paths_of(model), others=others)
+    target = Target(model, compiled, chain, address, paths_of(model), others=others)
+    target.record_initial()
+    return target
+
+
+def _with_token(target: Target, cache: Path) -> Target:
+    """Deploy an ERC20 mock on the target's chain (actors funded, target approved), so the
+    escrow's token calls run for real; its address joins the key and argument pool."""
+    project = compile_target(
+        CORPORA / "common" / "ERC20Mock.sol", BuildOptions(cache_dir=cache, solc_version="0.8.19")
+    )
+    token = project.contract("ERC20Mock")
+    ctor = next(e for e in token.abi if e.kind == "constructor")
+    chain = target.chain
+    address = chain.deploy(address_of(0), token.creation_bytecode, ctor, ["Token", "TOK", 18])
+    mint, approve = token.function("mint"), token.function("approve")
+    assert mint is not None and approve is not None
+    for holder in (*ACTORS, target.address):
+        assert chain.call(address_of(0), address, mint, [holder, 10**24]).success
+    for actor in ACTORS:
+        assert chain.call(actor, address, approve, [target.address, (1 << 256) - 1]).success
+    target.others = (int(address, 16),)
+    target.initial.clear()
+    target.record_initial()
+    return target
 
 
 def _generated(tmp: Path, name: str, source: str, cache: Path) -> Target:
@@ -75,8 +100,11 @@ def targets(tmp_path_factory: pytest.TempPathFactory, solcjs_cache: Path) -> dic
         "EthEscrow": _deploy(
             CORPORA / "eth_escrow" / "EthEscrow.sol", "EthEscrow", solcjs_cache, []
         ),
-        "TokenEscrow": _deploy(
-            CORPORA / "erc20_escrow" / "TokenEscrow.sol", "TokenEscrow", solcjs_cache, [86400]
+        "TokenEscrow": _with_token(
+            _deploy(
+                CORPORA / "erc20_escrow" / "TokenEscrow.sol", "TokenEscrow", solcjs_cache, [86400]
+            ),
+            solcjs_cache,
         ),
         "Ops": _generated(tmp, "Ops", contracts.OPS_08, solcjs_cache),
         "Old": _generated(tmp, "Old", contracts.OPS_07, solcjs_cache),
@@ -126,6 +154,7 @@ def test_transition_agrees_with_revm(
     (function,) = [f for f in target.contract.functions if f.name == function_name]
     enc = encode(target, function)
     failures: list[str] = []
+    outcomes: list[bool] = []
 
     @settings(
         max_examples=EXAMPLES,
@@ -137,6 +166,7 @@ def test_transition_agrees_with_revm(
     @given(cases(target, function))
     def run(case: object) -> None:
         v, obs = compare(target, enc, case)  # type: ignore[arg-type]
+        outcomes.append(obs.success)
         if v.sound is not Verdict.SAT or v.precise is Verdict.SAT:
             what = (
                 "excludes the EVM's outcome"
@@ -147,4 +177,5 @@ def test_transition_agrees_with_revm(
             failures.append(f"{what} ({v.sound.name} {v.detail}): {why}; case={case}")
 
     run()
+    print(f"{target_name}.{function_name}: {sum(outcomes)}/{len(outcomes)} calls succeeded")
     assert not failures, "\n".join(failures[:3])

@@ -35,7 +35,7 @@ from solvency.ir.model import Contract, Function
 from solvency.smt.solver import Session, SolverConfig, Verdict
 from solvency.smt.state import SymbolicEnv, SymbolicState
 
-ACTORS = tuple(address_of(i) for i in range(1, 4))
+ACTORS = tuple(address_of(i) for i in range(4))  # the deployer first: owner-only calls
 MAX_COMBOS = 64
 
 
@@ -66,6 +66,18 @@ class Target:
     paths: list[Path]
     others: tuple[int, ...] = ()  # further addresses to use as keys and arguments
     base: Any = None
+    initial: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+
+    def record_initial(self) -> None:
+        """Remember the deployed values at the argument-independent keys (before any case),
+        so cases can keep them: a reentrancy lock or an owner then often lets calls pass."""
+        for path in self.paths:
+            for keys in combos(path, self, []):
+                loc = _location(self, path, keys)
+                word = self.chain.storage(self.address, loc.slot)
+                self.initial[(path.id, keys)] = _pattern(
+                    storage.decode(word, loc.offset, loc.type), loc.type
+                )
 
     @property
     def this(self) -> int:

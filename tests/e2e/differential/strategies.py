@@ -18,10 +18,12 @@ def _edges(bits: int) -> list[int]:
 
 
 def pattern(bits: int) -> st.SearchStrategy[int]:
-    """An N-bit pattern: small numbers, edges, anything."""
-    return st.one_of(
-        st.integers(0, 20), st.sampled_from(_edges(bits)), st.integers(0, (1 << bits) - 1)
-    )
+    """An N-bit pattern: small numbers, amounts, times near the block's, edges, anything."""
+    options = [st.integers(0, 20), st.integers(0, 10**21), st.sampled_from(_edges(bits))]
+    options.append(st.integers(0, (1 << bits) - 1))
+    if bits >= 32:
+        options.append(st.integers(START - 10**6, START + 3 * 10**6))
+    return st.one_of(*options).map(lambda v: v % (1 << bits))
 
 
 def stored(t: irt.Type, target: Target) -> st.SearchStrategy[int]:
@@ -60,26 +62,43 @@ def abi_arg(t: irt.Type, target: Target) -> st.SearchStrategy[Any]:
     return pattern(t.bits)
 
 
+def _is_address(t: irt.Type) -> bool:
+    if isinstance(t, irt.ContractType):
+        return True
+    return isinstance(t, irt.ElementaryType) and t.name.startswith("address")
+
+
 @st.composite
 def cases(draw: st.DrawFn, target: Target, fn: Function) -> Case:
     args = {p.name: draw(abi_arg(p.type, target)) for p in fn.parameters}
-    sender = draw(st.sampled_from(ACTORS))
-    payable = fn.mutability == "payable"
-    value = draw(st.one_of(st.just(0), st.integers(1, 10**18))) if payable else 0
-    if not payable and draw(st.integers(0, 9)) == 0:
-        value = 1  # a non-payable function must revert when sent ETH
-    timestamp = START + draw(st.integers(0, 10**6))
-    balances = {a: draw(st.sampled_from([0, 10**18, 5 * 10**18])) for a in target.addresses()}
-    sender_int = int(sender, 16)
-    balances[sender_int] = balances[sender_int] + value + 10**18
     extra = [_abi_int(v) for v in args.values() if not isinstance(v, list)]
     entries: dict[str, dict[tuple[int, ...], int]] = {}
+    roles: set[int] = set()  # actors stored in address-valued variables (owner, arbiter …)
+    actors = {int(a, 16) for a in ACTORS}
     for path in target.paths:
         got: dict[tuple[int, ...], int] = {}
         strat = stored(path.leaf, target)
         if path.id.endswith(".length"):
             strat = st.integers(0, 3)
         for keys in combos(path, target, extra):
-            got[keys] = draw(strat)  # zeros too: they overwrite what the constructor set
+            initial = target.initial.get((path.id, keys), 0)
+            keep = initial != 0 and draw(st.integers(0, 2)) != 2
+            # zeros too: they overwrite what the constructor set
+            got[keys] = initial if keep else draw(strat)
+            if _is_address(path.leaf) and got[keys] in actors:
+                roles.add(got[keys])
         entries[path.id] = got
+    # The sender is often one of the stored roles, so guarded paths run too.
+    if roles and draw(st.integers(0, 1)):
+        sender = f"0x{draw(st.sampled_from(sorted(roles))):040x}"
+    else:
+        sender = draw(st.sampled_from(ACTORS))
+    payable = fn.mutability == "payable"
+    value = draw(st.integers(1, 10**18)) if payable and draw(st.integers(0, 4)) != 4 else 0
+    if not payable and draw(st.integers(0, 9)) == 0:
+        value = 1  # a non-payable function must revert when sent ETH
+    timestamp = START + draw(st.integers(0, 10**6))
+    balances = {a: draw(st.sampled_from([0, 10**18, 5 * 10**18])) for a in target.addresses()}
+    sender_int = int(sender, 16)
+    balances[sender_int] = balances[sender_int] + value + 10**18
     return Case(args, sender, value, timestamp, balances, entries)
