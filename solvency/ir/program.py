@@ -227,6 +227,8 @@ class PNode:
     son_false: int | None
     location: Location | None
     checked: bool  # the node's scope is checked arithmetic (no `unchecked` block)
+    # `T x;` without initialiser declares x afresh (zero) each time it runs, e.g. per iteration
+    declares: Param | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,6 +156,7 @@ def _program(f: Any) -> tuple[Program, list[Any]]:
             son_false=node.son_false.node_id if node.son_false is not None else None,
             location=loc,
             checked=bool(getattr(node.scope, "is_checked", True)),
+            declares=_declares(node, kind),
         )
     _retarget_continues(f, nodes)
     entry = f.entry_point.node_id if f.entry_point is not None else None
@@ -202,6 +203,13 @@ def location_of(
         contract=contract,
         function=function,
     )
+
+
+def _declares(node: Any, kind: NodeKind) -> Param | None:
+    var = getattr(node, "variable_declaration", None)
+    if kind is not NodeKind.VARIABLE or var is None or node.irs:
+        return None
+    return Param(var.name, convert_type(var.type), bool(getattr(var, "is_storage", False)))
 
 
 def _retarget_continues(f: Any, nodes: dict[int, PNode]) -> None:

@@ -123,6 +123,11 @@ contract Lang {
     function f10(int8 a) external pure returns (int16) { return int16(a) * 2; }
     function f11(Acct memory m) external { bump(m); counter = m.bal; }
     function bump(Acct memory m) internal pure { m.bal += 5; }
+    function f16(uint n) external {
+        uint t;
+        for (uint i = 0; i < n; i++) { uint z; z += i; t += z; }
+        counter = t;
+    }
     function f12(uint x) external { do { x--; counter += 1; } while (x > 0); }
     function f13(uint a, uint b, uint c, uint d) external {
         if (b != 0 && a / b > 1 && c / d > 0) { counter = 1; } else { counter = 2; }
@@ -564,3 +569,8 @@ def test_nonlinear_abstraction_is_a_sound_over_approximation(bank: Contract) -> 
         )
         is Verdict.SAT
     )
+
+
+def test_local_declared_without_initialiser_is_zero_each_iteration(lang: Contract) -> None:
+    t = _encode(lang, "f16")
+    assert _proves(t, [zt.eq(t.args["n"], _u(3))], zt.eq(_st(t, "counter"), _u(3)))

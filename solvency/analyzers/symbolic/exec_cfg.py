@@ -113,6 +113,8 @@ class Walker:
         from solvency.analyzers.symbolic.exec_calls import call  # noqa: PLC0415
 
         checked = self.checked_default and node.checked
+        if node.declares is not None and node.declares.name:
+            st.locals[node.declares.name] = zero_of(node.declares.type)
         guards = short_circuit_guards(node.ops)
         defined: set[str] = set()
         for i, op in enumerate(node.ops):

@@ -63,6 +63,9 @@ def run_constructor(
         if ctor is not None and program.name == ctor.name and program.contract == ctor.declared_in:
             values = [_arg(ctx, prm, i, args) for i, prm in enumerate(program.params)]
             payable = program.payable
+        elif program.params:  # arguments given in an inheritance list: not modelled
+            what = f"arguments of the base constructor of {program.contract}"
+            ctx.unsupported_at(what, program.location)
         if st is None:
             st = _start(ctx, payable)
         st = run_program(ctx, program, values, st) if st is not None else None
