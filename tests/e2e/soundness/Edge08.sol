@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// More adversarial fixtures (solc 0.8): semantics a careless encoder gets wrong in the
+// direction of a false proof.
+pragma solidity 0.8.19;
+
+contract Edges {
+    struct P { uint256 x; uint256 y; }
+    mapping(address => P) public pos;
+    uint256 public counter;
+    uint256 public last;
+    uint256 public x;
+
+    function pick(bool c, address a, address b, uint256 v) external {
+        P storage p = c ? pos[a] : pos[b];
+        p.x = v;
+    }
+    function viaPtr(uint256 v) external { P storage p = pos[msg.sender]; p.x += v; }
+    function viaCopy(uint256 v) external { P memory m = pos[msg.sender]; m.x += v; }
+    function _addU(uint256 v) internal { unchecked { counter += v; } }
+    function calleeUnchecked(uint256 v) external { _addU(v); }
+    function slt(int256 a, int256 b) external pure returns (bool) { return a < b; }
+    function smod(int256 a, int256 b) external pure returns (int256) { return a % b; }
+    function sar(int256 a, uint256 s) external pure returns (int256) { return a >> s; }
+    function payIn() external payable { last = address(this).balance; }
+    modifier onlyIf(bool c) { if (!c) return; _; }
+    function maybe(bool c) external onlyIf(c) { x += 1; }
+}
+
+contract Wiper {
+    uint256[] public arr;
+    function push(uint256 v) external { arr.push(v); }
+    function pop() external { arr.pop(); }
+    function wipe() external { delete arr; }
+}
+
+contract Fallbacks {
+    uint256 public total;
+    function set(uint256 v) external { require(v <= 100); total = v; }
+    fallback() external { total = 1000; }
+}
+
+contract Receives {
+    uint256 public total;
+    function set(uint256 v) external { require(v <= 100); total = v; }
+    receive() external payable { total = 1000; }
+}
+
+contract Initialised {
+    uint256 public total = 500;
+    function set(uint256 v) external { require(v <= 100); total = v; }
+}
+
+contract CtorArg {
+    uint256 public total;
+    constructor(uint256 v) { total = v; }
+    function set(uint256 v) external { require(v <= 100); total = v; }
+}
+
+contract ParentInit {
+    uint256 public total;
+    constructor() { total = 500; }
+}
+
+contract ChildInit is ParentInit {
+    function set(uint256 v) external { require(v <= 100); total = v; }
+}
+
+contract SelfCall {
+    uint256 public total;
+    function set(uint256 v) external { require(v <= 100); total = v; }
+    function g() external { if (msg.sender == address(this)) { total = 1000; } }
+    function h() external { this.g(); }
+}
+
+library Ext {
+    function bump(mapping(address => uint256) storage m, address a) public { m[a] += 1; }
+}
+
+contract UsesExtLib {
+    mapping(address => uint256) public bal;
+    function go(address a) external { Ext.bump(bal, a); }
+}
