@@ -222,7 +222,6 @@ CASES = [
     # ── external code: try/catch, low-level calls, assembly, calldata, selfdestruct ──────
     case("Control08", "Flow", "try_catch_false", not_proved("TRY", "CATCH")),
     case("Control08", "LowLevel", "delegatecall_false", not_proved("delegatecall")),
-    ),
     case("Control08", "LowLevel", "staticcall_false", not_proved()),
     case("Control08", "LowLevel", "assembly_false", not_proved("assembly")),
     case("Control08", "LowLevel", "msgdata_false", not_proved()),
