@@ -55,6 +55,7 @@ contract Bank {
         for (uint256 i = 0; i < items.length; i++) { s += items[i]; }
     }
     function push(uint256 x) external onlyOwner { items.push(x); }
+    function wipe() external { delete items; }
     function borrow(uint128 amount) external {
         Pos storage p = pos[msg.sender];
         p.debt += amount;
@@ -574,3 +575,11 @@ def test_nonlinear_abstraction_is_a_sound_over_approximation(bank: Contract) -> 
 def test_local_declared_without_initialiser_is_zero_each_iteration(lang: Contract) -> None:
     t = _encode(lang, "f16")
     assert _proves(t, [zt.eq(t.args["n"], _u(3))], zt.eq(_st(t, "counter"), _u(3)))
+
+
+def test_delete_of_a_dynamic_array_zeroes_its_elements(bank: Contract) -> None:
+    t = _encode(bank, "wipe")
+    i = zt.const("i", U256)
+    claim = zt.and_(zt.eq(_st(t, "items.length"), _u(0)), zt.eq(_st(t, "items[]", [i]), _u(0)))
+    assert _proves(t, [zt.eq(_pre(t, "items[]", [i]), _u(5))], claim)
+    assert [w.keys for w in t.writes["items[]"]] == [()]

@@ -34,9 +34,13 @@ from solvency.analyzers.symbolic.exec_values import (
     evm_of,
     is_signed,
     sort_of,
+    storage_paths,
     word_sort,
     zero_of,
+    zero_term,
 )
+from solvency.analyzers.symbolic.transition import Write
+from solvency.core.location import Location
 from solvency.ir import program as p
 from solvency.ir.types import ArrayType, ElementaryType, EnumType, StructType, Type
 from solvency.smt import evm
@@ -336,14 +340,8 @@ def _delete(ctx: Ctx, st: PState, t: p.Operand, op: p.Op) -> None:
         target = StorageLoc(t.name, (), t.type)
     else:
         target = None
-    if (
-        isinstance(target, StorageLoc)
-        and isinstance(target.type, ArrayType)
-        and target.type.length is None
-    ):
-        store_to(
-            ctx, st, target.then(Step("length"), ElementaryType("uint256")), zt.value(0, U256), loc
-        )
+    if isinstance(target, StorageLoc) and isinstance(target.type, ArrayType):
+        _clear_array(ctx, st, target, loc)
         return
     if isinstance(target, StorageLoc | MemLoc):
         store_to(ctx, st, target, zero_of(target.type), loc)
@@ -387,3 +385,30 @@ def _init_array(ctx: Ctx, st: PState, lv: p.Operand, vs: tuple[p.Operand, ...], 
         return
     ctx.unsupported_at(f"array literal {op.text}", loc)
     assign(ctx, st, lv, zero_of(t), op)
+
+
+def _clear_array(ctx: Ctx, st: PState, target: StorageLoc, loc: Location | None) -> None:
+    """`delete arr` on storage: length 0 and every element slot zeroed (the EVM clears
+    them). Recorded as one Write per element path with no keys: old/new are whole arrays."""
+    t = target.type
+    assert isinstance(t, ArrayType)
+    if target.keys or any(s.kind != "field" for s in target.steps):
+        ctx.unsupported_at(f"delete of a nested storage array {target.path}", loc)
+        return
+    if t.length is None:
+        store_to(
+            ctx, st, target.then(Step("length"), ElementaryType("uint256")), zt.value(0, U256), loc
+        )
+    for path, keys, value in storage_paths(target.path, t):
+        if path.endswith(".length") and path != target.path + ".length":
+            ctx.unsupported_at(f"delete of an array of arrays {target.path}", loc)
+            return
+        if not keys:
+            continue
+        if len(keys) != 1:
+            ctx.unsupported_at(f"delete of an array of arrays {target.path}", loc)
+            return
+        old = ctx.storage_term(st, path, keys, value)
+        new = zt.const_array(keys, zero_term(value))
+        st.storage[path] = new
+        ctx.writes.setdefault(path, []).append(Write(st.pc, (), old, new))
