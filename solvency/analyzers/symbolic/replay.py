@@ -15,7 +15,7 @@ import dataclasses
 from pathlib import Path
 
 from solvency.analyzers.fuzz.api import Prepared, helper_lookup, prepare_compiled
-from solvency.analyzers.fuzz.chain import DeployError
+from solvency.analyzers.fuzz.chain import CallFailedError, DeployError
 from solvency.analyzers.fuzz.checks import InvariantCheck, Outcome
 from solvency.analyzers.fuzz.recipe import default_recipe, load_recipe
 from solvency.analyzers.fuzz.runner import ASSERT, Runner
@@ -81,6 +81,13 @@ class Replayer:
         return list(keys.addresses), list(keys.integers)
 
     def replay(self, draft: Draft, kind: PropertyKind) -> ReplayResult:
+        try:
+            return self._replay(draft, kind)
+        except (SolvencyError, CallFailedError, DeployError, ValueError, KeyError) as exc:
+            note = f"the replay could not evaluate the property: {type(exc).__name__}: {exc}"
+            return ReplayResult(_noted(draft.counterexample, note), True)
+
+    def _replay(self, draft: Draft, kind: PropertyKind) -> ReplayResult:
         cex = draft.counterexample
         runner = self._ready()
         if runner is None:
