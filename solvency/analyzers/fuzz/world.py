@@ -295,7 +295,7 @@ class World:
         if action.kind == PROXY:
             value = args[1]
         elif action.entry.state_mutability == "payable":
-            value = self._eth_value(src)
+            value = self._eth_value(src, args)
         return Call(
             contract=action.contract,
             function=action.entry.signature,
@@ -433,8 +433,20 @@ class World:
             self.pool.learn(name, address)
         self._learnt.clear()
 
-    def _eth_value(self, src: ByteSource) -> int:
-        value = draw_uint(256, src, self.pool)
+    def _eth_value(self, src: ByteSource, args: Sequence[Any] = ()) -> int:
+        """ETH for a payable call: often the call's own amount (`require(msg.value ==
+        amount)`), or that amount priced by a constant (amount * price / 1e18, rounded up)."""
+        amounts = [a for a in args if isinstance(a, int) and not isinstance(a, bool) and a > 0]
+        b = src.byte()
+        if amounts and b < 64:
+            amount = amounts[b % len(amounts)]
+            if b < 32:
+                value = amount
+            else:
+                price = self.pool.integers[src.byte() % len(self.pool.integers)]
+                value = -(-amount * price // 10**18)
+        else:
+            value = draw_uint(256, src, self.pool)
         return value % (self.actor_eth // 10 + 1) if value > self.actor_eth else value
 
     def _inner_call(self, inner: Action, src: ByteSource) -> tuple[bytes, int]:
