@@ -229,6 +229,9 @@ class PNode:
     checked: bool  # the node's scope is checked arithmetic (no `unchecked` block)
     # `T x;` without initialiser declares x afresh (zero) each time it runs, e.g. per iteration
     declares: Param | None = None
+    # `(a, b) = (b, a)`: SlithIR assigns one by one, Solidity reads every right-hand value
+    # first; the executor evaluates the node's trailing assignments in parallel.
+    parallel: bool = False
 
 
 @dataclass(frozen=True, slots=True)

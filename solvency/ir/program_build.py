@@ -157,6 +157,7 @@ def _program(f: Any) -> tuple[Program, list[Any]]:
             location=loc,
             checked=bool(getattr(node.scope, "is_checked", True)),
             declares=_declares(node, kind),
+            parallel=_tuple_assignment(node),
         )
     _retarget_continues(f, nodes)
     entry = f.entry_point.node_id if f.entry_point is not None else None
@@ -203,6 +204,12 @@ def location_of(
         contract=contract,
         function=function,
     )
+
+
+def _tuple_assignment(node: Any) -> bool:
+    e = node.expression
+    left, right = getattr(e, "expression_left", None), getattr(e, "expression_right", None)
+    return type(left).__name__ == "TupleExpression" and type(right).__name__ == "TupleExpression"
 
 
 def _declares(node: Any, kind: NodeKind) -> Param | None:

@@ -129,6 +129,10 @@ contract Lang {
         for (uint i = 0; i < n; i++) { uint z; z += i; t += z; }
         counter = t;
     }
+    function f17(uint i, uint j) external {
+        (list[i].bal, list[j].bal) = (list[j].bal, list[i].bal);
+        (counter, i) = (i, counter);
+    }
     function f12(uint x) external { do { x--; counter += 1; } while (x > 0); }
     function f13(uint a, uint b, uint c, uint d) external {
         if (b != 0 && a / b > 1 && c / d > 0) { counter = 1; } else { counter = 2; }
@@ -583,3 +587,20 @@ def test_delete_of_a_dynamic_array_zeroes_its_elements(bank: Contract) -> None:
     claim = zt.and_(zt.eq(_st(t, "items.length"), _u(0)), zt.eq(_st(t, "items[]", [i]), _u(0)))
     assert _proves(t, [zt.eq(_pre(t, "items[]", [i]), _u(5))], claim)
     assert [w.keys for w in t.writes["items[]"]] == [()]
+
+
+def test_tuple_assignment_reads_every_right_hand_value_first(lang: Contract) -> None:
+    t = _encode(lang, "f17")
+    facts = [
+        zt.eq(_pre(t, "list.length"), _u(5)),
+        zt.eq(_pre(t, "list[].bal", [_u(1)]), _u(10)),
+        zt.eq(_pre(t, "list[].bal", [_u(3)]), _u(30)),
+        zt.eq(t.args["i"], _u(1)),
+        zt.eq(t.args["j"], _u(3)),
+    ]
+    claim = zt.and_(
+        zt.eq(_st(t, "list[].bal", [_u(1)]), _u(30)),
+        zt.eq(_st(t, "list[].bal", [_u(3)]), _u(10)),
+        zt.eq(_st(t, "counter"), _u(1)),
+    )
+    assert _proves(t, facts, claim)

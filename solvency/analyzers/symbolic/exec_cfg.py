@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from solvency.analyzers.symbolic.exec_ops import execute
+from solvency.analyzers.symbolic.exec_mem import read
+from solvency.analyzers.symbolic.exec_ops import assign, execute
 from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
-from solvency.analyzers.symbolic.exec_values import zero_of
+from solvency.analyzers.symbolic.exec_values import sort_of, zero_of
 from solvency.ir import program as p
 from solvency.smt import terms as zt
 from solvency.smt.terms import Term
@@ -117,7 +118,13 @@ class Walker:
             st.locals[node.declares.name] = zero_of(node.declares.type)
         guards = short_circuit_guards(node.ops)
         defined: set[str] = set()
-        for i, op in enumerate(node.ops):
+        ops = node.ops
+        if node.parallel:
+            first = len(ops)
+            while first > 0 and isinstance(ops[first - 1], p.Assign):
+                first -= 1
+            ops = ops[:first]
+        for i, op in enumerate(ops):
             st.guard = self._guard(st, guards.get(i, ()), defined, op)
             lv = getattr(op, "lvalue", None)
             if isinstance(lv, p.Operand):
@@ -134,6 +141,13 @@ class Walker:
                 return None  # every path reverted, or a modifier finished the function
             st = result
         st.guard = None
+        if node.parallel:  # every right-hand value is read before any is written
+            tail = [op for op in node.ops[len(ops) :] if isinstance(op, p.Assign)]
+            values = [
+                read(self.ctx, st, op.rvalue, op.location, sort_of(op.lvalue.type)) for op in tail
+            ]
+            for op, value in zip(tail, values, strict=True):
+                assign(self.ctx, st, op.lvalue, value, op)
         return st
 
     def _guarded_call(self, node: p.PNode, st: PState, guard: Term, op: p.Op) -> PState | None:

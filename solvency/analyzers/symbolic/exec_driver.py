@@ -18,6 +18,7 @@ from solvency.analyzers.symbolic.exec_values import (
     zero_of,
 )
 from solvency.analyzers.symbolic.transition import EncodeOptions, Transition
+from solvency.core.properties import Assumption
 from solvency.ir.model import Contract, Function
 from solvency.ir.program import Param, Programs
 from solvency.ir.program_build import build_programs, constructor_programs
@@ -167,9 +168,18 @@ def _transition(
         post.balances = out.balances
         success = out.pc
         flat = _flatten(ctx, out, out.ret or ())
-        returns = tuple(r for r in flat if hasattr(r, "sort"))
-        if len(returns) != len(flat):
-            ctx.unsupported_at("a returned array or storage reference", function.location)
+        if any(not hasattr(r, "sort") for r in flat):
+            where = function.location.short() if function.location is not None else function.name
+            ctx.assume(
+                Assumption(
+                    "over-approximation",
+                    f"array return values of {where} are left arbitrary",
+                    function.location,
+                )
+            )
+        returns = tuple(
+            r if hasattr(r, "sort") else ctx.fresh("returned", zt.bv_sort(256)) for r in flat
+        )
         for name, t in out.immutables.items():
             sort = t.sort()
             ctx.constraints.append(zt.implies(success, zt.eq(pre.immutable(name, sort), t)))
