@@ -155,7 +155,7 @@ class Runner:
         self._count(call, result)
         if not result.success:
             self.reverted_at.append(index)
-        world.note(call, result.success)
+        world.note(call, result)
         outs = world.track(self.keys, call, result) if self.needs_keys else ()
         if result.success:
             world.learn(call, outs)

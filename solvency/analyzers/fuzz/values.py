@@ -209,8 +209,9 @@ def draw_address(src: ByteSource, pool: Pool) -> str:
         return src.hint[b % len(src.hint)]
     if b < hinted + 40 and src.sender is not None:  # `to == msg.sender`: aliasing bugs
         return src.sender
-    if b < hinted + 80 and pool.users:  # someone with a position (the borrower to liquidate),
-        return pool.users[-1 - (b % 2) * (b % len(pool.users))]  # often the latest
+    users = 80 if src.hint else 112
+    if b < hinted + users and pool.users:  # someone with a position (the borrower to
+        return pool.users[-1 - (b % 2) * (b % len(pool.users))]  # liquidate), often the latest
     if b < 232 and pool.addresses:
         return pool.addresses[b % len(pool.addresses)]
     if b < 248:

@@ -10,6 +10,7 @@ break any solvency property of a correct target.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -187,12 +188,12 @@ class World:
                     data = selector(action.entry.signature) + encode_args(types, args)
                 except (ValueError, TypeError, OverflowError):
                     continue
-                ok = []
+                ran = []
                 for who in (self.deployment.deployer, actors[0]):
                     snap = self.chain.snapshot()
-                    ok.append(self.chain.raw_call(who, self.target, data).success)
+                    ran.append(self.chain.raw_call(who, self.target, data))
                     self.chain.revert(snap)
-                if ok == [True, False]:
+                if ran[0].success and _refused(ran[1]):
                     out.add(action.entry.signature)
                     break
         return out
@@ -386,13 +387,14 @@ class World:
         src.hint, src.recent = [], []
         return value
 
-    def note(self, call: Call, success: bool) -> None:
-        """Count a target call's outcome by sender kind (for `next_round`'s weights)."""
+    def note(self, call: Call, result: CallResult) -> None:
+        """Count a target call's outcome by sender kind (for `next_round`'s weights): an
+        actor's call counts as refused when it reverted for want of a role."""
         if call.contract == self.target_name and self.exploring:
             counts = self._outcomes.setdefault(call.function, [0, 0, 0, 0])
             owner = 2 if call.sender == self.deployment.deployer else 0
             counts[owner] += 1
-            counts[owner + 1] += success
+            counts[owner + 1] += result.success if owner else _refused(result)
 
     def learn(self, call: Call, outputs: Sequence[Any] = ()) -> None:
         """Remember the addresses of a call that succeeded, by parameter name, for the next
@@ -423,8 +425,8 @@ class World:
         changes the rules for every later call of the sequence."""
         admin = self._owner | {
             f
-            for f, (calls, ok, owner_calls, owner_ok) in self._outcomes.items()
-            if owner_ok * 4 > owner_calls and ok * 10 < calls
+            for f, (calls, refused, owner_calls, owner_ok) in self._outcomes.items()
+            if owner_ok * 4 > owner_calls and refused * 2 > calls
         }
         if admin != self._admin:
             self._admin = admin
@@ -623,6 +625,19 @@ def _reference(recipe: Recipe, helper: str, bounds: tuple[tuple[int, int], ...])
             if lo <= value <= hi and abs(value) >= 1_000:
                 found.append(value)
     return max(found, key=abs) if found else None
+
+
+_ROLE_WORDS = re.compile(
+    r"owner|admin|auth|only|role|permission|governance|forbidden|access|not allowed", re.I
+)
+
+
+def _refused(result: CallResult) -> bool:
+    """A revert for want of a role (`onlyOwner`, `Ownable: caller is not the owner`, an
+    `Unauthorized()` error), not for the arguments or the state."""
+    if result.success:
+        return False
+    return bool(_ROLE_WORDS.search(result.reason)) or result.reason == "revert"
 
 
 def _zero(abi_type: str) -> Any:
