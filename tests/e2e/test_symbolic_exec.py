@@ -75,6 +75,9 @@ contract Bank {
     function mulDiv(uint256 a, uint256 b, uint256 c) external pure returns (uint256) {
         return a * b / c;
     }
+    function widen(uint256 x) external pure returns (uint256) {
+        return x == 0 ? 0 : type(uint128).max / x;
+    }
     function narrow(uint256 x) external pure returns (uint8) { return uint8(x); }
     function signedDiv(int256 a, int256 b) external pure returns (int256) { return a / b; }
     function dc(address t, bytes calldata d) external {
@@ -604,3 +607,12 @@ def test_tuple_assignment_reads_every_right_hand_value_first(lang: Contract) -> 
         zt.eq(_st(t, "counter"), _u(1)),
     )
     assert _proves(t, facts, claim)
+
+
+def test_literal_typed_operands_widen_to_the_common_type(bank: Contract) -> None:
+    t = _encode(bank, "widen")
+    (ret,) = t.returns
+    assert _proves(t, [zt.eq(t.args["x"], _u(1))], zt.eq(ret, _u((1 << 128) - 1)))
+    assert _proves(t, [zt.eq(t.args["x"], _u(1 << 255))], zt.eq(ret, _u(0)))
+    assert _proves(t, [zt.eq(t.args["x"], _u(0))], zt.eq(ret, _u(0)))
+    assert not t.unsupported

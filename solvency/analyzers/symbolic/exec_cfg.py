@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from solvency.analyzers.symbolic.exec_mem import read
+from solvency.analyzers.symbolic.exec_mem import coerce, read
 from solvency.analyzers.symbolic.exec_ops import assign, execute
 from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
 from solvency.analyzers.symbolic.exec_values import sort_of, zero_of
@@ -56,6 +56,11 @@ class Walker:
                     s.ret = tuple(
                         s.locals.get(r.name, zero_of(r.type)) if r.name else zero_of(r.type)
                         for r in self.program.returns
+                    )
+                elif len(s.ret) == len(self.program.returns):  # `return 0;` → the declared type
+                    s.ret = tuple(
+                        coerce(v, r.type) if hasattr(v, "sort") and not zt.is_bool(v) else v
+                        for v, r in zip(s.ret, self.program.returns, strict=True)
                     )
         return merge(self.ctx, self.finished, self.program.location)
 

@@ -76,9 +76,9 @@ def assign(ctx: Ctx, st: PState, lv: p.Operand, value: Value, op: p.Op) -> None:
             value = copy_from_storage(ctx, st, value, loc)
         elif sort_of(value.type) is not None:
             value = load(ctx, st, value, loc)
-    if hasattr(value, "sort") and lv.type is not None:
-        value = coerce(value, lv.type)
-    st.locals[lv.name] = value
+    if hasattr(value, "sort") and lv.type is not None and lv.kind is not p.VarKind.TEMP:
+        value = coerce(value, lv.type)  # declared locals: Solidity converts implicitly
+    st.locals[lv.name] = value  # temporaries keep their width (Slither's type can be wrong)
 
 
 def execute(ctx: Ctx, st: PState, op: p.Op, checked: bool) -> PState | None:
@@ -157,13 +157,7 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
             r = evm.compare(o, a, b, signed=signed)
         assign(ctx, st, op.lvalue, r, op)
         return st
-    rtype = op.lvalue.type
-    rsort = sort_of(rtype)
-    if rsort is None or rsort == zt.bool_sort():
-        ltype = op.left.type
-        rtype = ltype if sort_of(ltype) not in (None, zt.bool_sort()) else ElementaryType("uint256")
-        rsort = sort_of(rtype)
-    signed = is_signed(rtype)
+    rsort, signed = _arith_sort(ctx, st, op)
     a = _fit(ctx, st, op.left, rsort, loc)
     if o in ("<<", ">>", "**"):
         b = term(ctx, st, op.right, loc, U256)
@@ -190,6 +184,27 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
         ctx.fail_if(st, cond)
     assign(ctx, st, op.lvalue, out.value, op)
     return st
+
+
+def _arith_sort(ctx: Ctx, st: PState, op: p.BinaryOp) -> tuple[object, bool]:
+    """The sort Solidity computes `a op b` in: the common type of the operands (literals
+    adapt; shifts and ** take the left operand's). Slither's type of the result is not used
+    for the width: it is wrong for e.g. `type(uint128).max / x` (uint128, not uint256)."""
+    sides = (op.left,) if op.op in ("<<", ">>", "**") else (op.left, op.right)
+    bits, signed = 0, False
+    for o in sides:
+        if o.kind is p.VarKind.CONST:
+            continue
+        v = read(ctx, st, o, op.location)
+        if hasattr(v, "sort") and not zt.is_bool(v) and zt.bits_of(v) >= bits:
+            bits, signed = zt.bits_of(v), is_signed(o.type)
+    if bits == 0:
+        t = op.lvalue.type
+        s = sort_of(t)
+        if s is None or s == zt.bool_sort():
+            return U256, False
+        return s, is_signed(t)
+    return zt.bv_sort(bits), signed
 
 
 def _fit(ctx: Ctx, st: PState, o: p.Operand, sort: object, loc: object) -> Term:

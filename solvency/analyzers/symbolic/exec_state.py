@@ -185,10 +185,45 @@ def merge_value(
                 return _merge_loc(pcs, locs)
         ctx.unsupported_at("a reference that points to different places on different paths", where)
         return first
-    if any(not hasattr(v, "sort") for v in vals) or len({str(v.sort()) for v in vals}) != 1:  # type: ignore[union-attr]
-        ctx.unsupported_at("values of different kinds merged at a join", where)
-        return first
+    if any(not hasattr(v, "sort") for v in vals):
+        return _unknown(ctx, vals, where)
+    if len({str(v.sort()) for v in vals}) != 1:  # type: ignore[union-attr]
+        widened = _widen_literals(list(vals))
+        if widened is None:
+            return _unknown(ctx, vals, where)
+        vals = widened
     return ite_chain(pcs, vals)
+
+
+def _unknown(ctx: Ctx, vals: Sequence[Value], where: Location | None) -> Value:
+    """Values the merge cannot combine: unsupported, and unconstrained rather than one
+    path's value, so the transition still admits every real run."""
+    ctx.unsupported_at("values of different kinds merged at a join", where)
+    for v in vals:
+        if hasattr(v, "sort"):
+            return ctx.fresh("merged", v.sort())
+    return vals[0]
+
+
+def _widen_literals(vals: list[Term]) -> list[Term] | None:
+    """Bit-vectors of different widths where every narrower one is a non-negative literal
+    (a `0` next to a uint256): the literal at the wide width means the same number."""
+    if any(zt.is_bool(v) for v in vals):
+        return None
+    n = max(zt.bits_of(v) for v in vals)
+    out = []
+    for v in vals:
+        if zt.bits_of(v) == n:
+            out.append(v)
+            continue
+        try:
+            k = zt.as_python(zt.simplify(v))
+        except ValueError:
+            return None
+        if isinstance(k, bool) or k >> (zt.bits_of(v) - 1):
+            return None  # a negative literal's width matters: do not guess
+        out.append(zt.value(k, zt.bv_sort(n)))
+    return out
 
 
 def _same_shape(locs: Sequence[StorageLoc | MemLoc]) -> bool:
