@@ -11,13 +11,15 @@ installs the hook once (not timed), then times `pre-commit run --files <changed>
 
 each with a cold compile cache (an empty build cache; the solc-js install is shared, as on
 any machine that ran Solvency once) and warm (the same run again), plus `solvency audit
---fast` without pre-commit around it. Wall times, median of --runs.
+--fast` without pre-commit around it. Wall and CPU times (user + system of the command and
+its children: on a shared machine the wall time also measures the load), median of --runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -78,10 +80,19 @@ def fresh_cache(base: Path, n: int) -> Path:
     return cache
 
 
+CPU: list[float] = []  # CPU seconds of the last timed command (user + system, children)
+
+
 def timed(cmd: list[str], repo: Path, env: dict[str, str]) -> tuple[float, int, str]:
+    """Wall seconds, exit code, output; the CPU seconds go to CPU (a shared machine's wall
+    time depends on the load, the CPU time much less)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, check=False)
-    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall, done.returncode, done.stdout + done.stderr
 
 
 def main() -> None:
@@ -97,7 +108,10 @@ def main() -> None:
             ["pre-commit", "install-hooks"], cwd=repo, env=env, check=True, capture_output=True
         )
         print(f"pre-commit hook wall time, one changed contract (median of {args.runs} runs)")
-        print(f"{'changed file':<40}{'targets':>8}{'command':>22}{'cold':>9}{'warm':>9}  exit")
+        print(
+            f"{'changed file':<40}{'targets':>8}{'command':>22}{'cold':>9}{'warm':>9}"
+            f"{'cold cpu':>10}{'warm cpu':>10}  exit"
+        )
         n = 0
         for label, changed in SCENARIOS:
             path = repo / changed
@@ -110,6 +124,8 @@ def main() -> None:
             for name, cmd in commands.items():
                 cold: list[float] = []
                 warm: list[float] = []
+                cold_cpu: list[float] = []
+                warm_cpu: list[float] = []
                 code = 0
                 out = ""
                 for _ in range(args.runs):
@@ -117,11 +133,15 @@ def main() -> None:
                     run_env = dict(env, SOLVENCY_CACHE_DIR=str(fresh_cache(base, n)))
                     seconds, code, out = timed(cmd, repo, run_env)
                     cold.append(seconds)
+                    cold_cpu.append(CPU[-1])
                     warm.append(timed(cmd, repo, run_env)[0])
+                    warm_cpu.append(CPU[-1])
                 targets = _targets(repo, changed, env)
                 print(
                     f"{label + ': ' + Path(changed).name:<40}{targets:>8}{name:>22}"
-                    f"{statistics.median(cold):>8.1f}s{statistics.median(warm):>8.1f}s  {code}"
+                    f"{statistics.median(cold):>8.1f}s{statistics.median(warm):>8.1f}s"
+                    f"{statistics.median(cold_cpu):>9.1f}s"
+                    f"{statistics.median(warm_cpu):>9.1f}s  {code}"
                 )
                 if code != 0:  # say why: the report's summary line and any violation
                     why = [ln for ln in out.splitlines() if "VIOLATED" in ln or "error:" in ln]
