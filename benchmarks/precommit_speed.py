@@ -1,6 +1,6 @@
 """The pre-commit hook's wall time on a contract repository with one changed contract.
 
-    python benchmarks/precommit_speed.py [--runs 3]
+    python benchmarks/precommit_speed.py [--runs 3] [--only leaf|shared]
 
 Builds a throw-away git repository from corpus contracts (three families with their specs
 and the shared helpers), registers this checkout's hook (`repo:` this path, `rev:` HEAD),
@@ -98,6 +98,9 @@ def timed(cmd: list[str], repo: Path, env: dict[str, str]) -> tuple[float, int, 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--only", choices=[label.split()[0] for label, _ in SCENARIOS], help="one scenario"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -114,6 +117,8 @@ def main() -> None:
         )
         n = 0
         for label, changed in SCENARIOS:
+            if args.only and not label.startswith(args.only):
+                continue
             path = repo / changed
             path.write_text(path.read_text() + "\n// edited\n")
             git(repo, "add", changed)
