@@ -80,3 +80,40 @@ contract UsesExtLib {
     mapping(address => uint256) public bal;
     function go(address a) external { Ext.bump(bal, a); }
 }
+
+contract Deadline {
+    uint256 public deadline;
+    uint256 public pokes;
+    uint256 public total;
+    uint256 public count;
+
+    constructor() { deadline = block.timestamp + 1 days; }
+    function poke() external { pokes += 1; }
+    function set(uint256 v) external { total = v; }
+    function spin(uint256 n) external { for (uint256 i = 0; i < n; i++) { count += 1; } }
+    function nope() external { revert("never"); }
+}
+
+contract StructCopy {
+    struct P { uint256 x; uint256 y; }
+    mapping(address => P) public pos;
+    uint256 public total;
+
+    function deposit() external payable { pos[msg.sender].x += msg.value; total += msg.value; }
+    // whole-struct assignment: x is replaced, total is not
+    function reset(address a) external { pos[a] = P(0, 5); }
+    // storage-to-storage copy: a's x now counts twice
+    function copy(address a, address b) external { pos[b] = pos[a]; }
+}
+
+contract OverBase {
+    uint256 public x;
+    function f() external virtual { x = 1; }
+    modifier guard() virtual { require(false); _; }
+    function g() external guard { x = 1000; }
+}
+
+contract OverChild is OverBase {
+    function f() external override { x = 1000; }
+    modifier guard() override { _; }
+}

@@ -10,8 +10,6 @@ contract Legacy {
     uint256 public total;
 
     function inc(uint256 v) external { counter += v; }
-    function dec(uint256 v) external { counter -= v; }
-    function narrow(uint256 x) external { small = uint8(x); }
     function sdiv(int256 a, int256 b) external { q = a / b; }
     function mul8(uint8 a, uint8 b) external { small = a * b; }
     function divide(uint256 a, uint256 b) external pure returns (uint256) { return a / b; }
