@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a .sol file, a folder of them, or a Foundry/Hardhat project",
     )
     _add_build_options(lint)
-    _add_output_options(lint)
+    _add_output_options(lint, ("terminal", "json", "sarif", "markdown", "html"))
     lint.add_argument(
         "--fail-on",
         choices=[*_FAIL_ON, "none"],
@@ -118,10 +118,12 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
 
 
-def _add_output_options(parser: argparse.ArgumentParser) -> None:
+def _add_output_options(
+    parser: argparse.ArgumentParser, formats: Sequence[str] = ("terminal", "json")
+) -> None:
     parser.add_argument(
         "--format",
-        choices=["terminal", "json"],
+        choices=list(formats),
         default="terminal",
         help="output format (default: terminal)",
     )
@@ -150,13 +152,10 @@ def _cache_dir() -> Path:
 
 
 def _emit(report: Report, args: argparse.Namespace) -> None:
-    from solvency.reports import render_terminal, report_to_json  # noqa: PLC0415
+    from solvency.reports import render  # noqa: PLC0415
 
-    if args.format == "json":
-        text = report_to_json(report)
-    else:
-        color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = render_terminal(report, color=color)
+    color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = render(report, args.format, color=color and args.format == "terminal")
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
     else:

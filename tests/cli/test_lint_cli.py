@@ -130,3 +130,18 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     source.write_text("pragma solidity ^0.9.0;\ncontract C {}\n")
     proc = _run([sys.executable, "-m", "solvency", "lint", str(source), "--debug"])
     assert proc.returncode == 2 and "Traceback" in proc.stderr
+
+
+def test_lint_writes_sarif_and_markdown_reports(env: Path, tmp_path: Path) -> None:
+    from tests.unit.reports.checks import github_problems, sarif_errors
+
+    sarif = tmp_path / "lint.sarif"
+    assert main(["lint", str(EXAMPLE), "--format", "sarif", "-o", str(sarif)]) == 1
+    log = json.loads(sarif.read_text())
+    assert sarif_errors(log) == [] and github_problems(log) == []
+    rules = {r["ruleId"] for r in log["runs"][0]["results"]}
+    assert {"reentrancy-eth", "accounting-after-call"} <= rules
+    markdown = tmp_path / "lint.md"
+    assert main(["lint", str(EXAMPLE), "--format", "markdown", "-o", str(markdown)]) == 1
+    text = markdown.read_text()
+    assert "reentrancy-eth" in text and "CollateralEscrow.sol" in text
