@@ -8,7 +8,6 @@ virtual or interface function) gets a function-level UnsupportedOp.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from slither.core.declarations import Contract as SContract
@@ -27,7 +26,6 @@ from slither.slithir.variables import (
 )
 
 from solvency.core.errors import InternalError
-from solvency.core.location import Location
 from solvency.ir.convert import convert_type
 from solvency.ir.model import Contract, Function
 from solvency.ir.program import (
@@ -61,6 +59,7 @@ from solvency.ir.program import (
     UnsupportedOp,
     VarKind,
 )
+from solvency.ir.program_cfg import declares, location_of, retarget_continues, tuple_assignment
 from solvency.ir.types import EnumType, Type
 
 _KINDS = {k.value: k for k in NodeKind}
@@ -156,10 +155,10 @@ def _program(f: Any) -> tuple[Program, list[Any]]:
             son_false=node.son_false.node_id if node.son_false is not None else None,
             location=loc,
             checked=bool(getattr(node.scope, "is_checked", True)),
-            declares=_declares(node, kind),
-            parallel=_tuple_assignment(node),
+            declares=declares(node, kind),
+            parallel=tuple_assignment(node),
         )
-    _retarget_continues(f, nodes)
+    retarget_continues(f, nodes)
     entry = f.entry_point.node_id if f.entry_point is not None else None
     problems: tuple[UnsupportedOp, ...] = ()
     floc = location_of(f, cname, f.name)
@@ -183,76 +182,6 @@ def _program(f: Any) -> tuple[Program, list[Any]]:
         unsupported=problems,
     )
     return program, callees
-
-
-def location_of(
-    obj: Any, contract: str | None = None, function: str | None = None
-) -> Location | None:
-    """Where a Slither object is; nodes carry a `Source` (not a SourceMapping), so read
-    its fields by name rather than by class."""
-    mapping = getattr(obj, "source_mapping", None)
-    lines = getattr(mapping, "lines", None)
-    if mapping is None or not lines:
-        return None
-    name = mapping.filename
-    return Location(
-        file=str(name.used or name.absolute),
-        start_line=int(lines[0]),
-        end_line=int(lines[-1]),
-        start_column=int(mapping.starting_column),
-        end_column=int(mapping.ending_column),
-        contract=contract,
-        function=function,
-    )
-
-
-def _tuple_assignment(node: Any) -> bool:
-    e = node.expression
-    left, right = getattr(e, "expression_left", None), getattr(e, "expression_right", None)
-    return type(left).__name__ == "TupleExpression" and type(right).__name__ == "TupleExpression"
-
-
-def _declares(node: Any, kind: NodeKind) -> Param | None:
-    var = getattr(node, "variable_declaration", None)
-    if kind is not NodeKind.VARIABLE or var is None or node.irs:
-        return None
-    return Param(var.name, convert_type(var.type), bool(getattr(var, "is_storage", False)))
-
-
-def _retarget_continues(f: Any, nodes: dict[int, PNode]) -> None:
-    """Slither links `continue` in a while/do-while loop to the body's last statement
-    (which would then run); the loop's condition is the real target. A for loop's
-    `continue` goes to its increment, which lies before the `continue` in the source, so
-    only forward links are retargeted."""
-    start = {n.node_id: int(getattr(n.source_mapping, "start", 0) or 0) for n in f.nodes}
-    for nid, node in list(nodes.items()):
-        if node.kind is not NodeKind.CONTINUE or len(node.sons) != 1:
-            continue
-        if start.get(node.sons[0], 0) <= start.get(nid, 0):
-            continue
-        header = _enclosing_loop(nodes, nid)
-        if header is not None:
-            nodes[nid] = replace(node, sons=(header,))
-
-
-def _enclosing_loop(nodes: dict[int, PNode], target: int) -> int | None:
-    """The innermost IFLOOP whose body (reachable from its true son without passing the
-    header or its exit) contains `target`."""
-    best: tuple[int, int] | None = None
-    for nid, node in nodes.items():
-        if node.kind is not NodeKind.IFLOOP or node.son_true is None:
-            continue
-        seen: set[int] = set()
-        todo = [node.son_true]
-        while todo:
-            cur = todo.pop()
-            if cur in seen or cur in (nid, node.son_false) or cur not in nodes:
-                continue
-            seen.add(cur)
-            todo.extend(nodes[cur].sons)
-        if target in seen and (best is None or len(seen) < best[0]):
-            best = (len(seen), nid)
-    return None if best is None else best[1]
 
 
 def _type(t: Any) -> Type | None:
