@@ -10,6 +10,8 @@ from solvency.ir.model import (
     ProjectModel,
     StateVariable,
 )
+from solvency.ir.program import Program, Programs
+from solvency.ir.program_build import build_programs, constructor_programs
 
 __all__ = [
     "AnalysisError",
@@ -19,8 +21,12 @@ __all__ = [
     "Node",
     "Operation",
     "Parameter",
+    "Program",
+    "Programs",
     "ProjectModel",
     "StateVariable",
     "analyse",
+    "build_programs",
+    "constructor_programs",
     "load",
 ]

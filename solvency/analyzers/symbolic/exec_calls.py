@@ -236,7 +236,8 @@ def _external(ctx: Ctx, st: PState, op: p.ExternalCallOp) -> Result:
     if op.kind is p.ExternalKind.LOW_LEVEL and op.function_name in ("delegatecall", "callcode"):
         # Foreign code running on this contract's storage and balance: nothing is known.
         ctx.unsupported_at(f"{op.function_name} (foreign code on this contract's storage)", loc)
-    if not op.view:
+    # A view callee runs under STATICCALL (solc >= 0.5) and cannot touch our storage.
+    if not op.view or ctx.programs.solc_version < (0, 5, 0):
         ctx.assume(Assumption("no-reentrancy", f"no reentrancy through the call at {where}", loc))
     dest = term(ctx, st, op.destination, loc)
     dest = (
