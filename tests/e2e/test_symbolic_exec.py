@@ -136,6 +136,8 @@ contract Lang {
         (list[i].bal, list[j].bal) = (list[j].bal, list[i].bal);
         (counter, i) = (i, counter);
     }
+    function fact(uint n) internal pure returns (uint) { return n <= 1 ? 1 : n * fact(n - 1); }
+    function f18(uint n) external pure returns (uint) { return fact(n); }
     function f12(uint x) external { do { x--; counter += 1; } while (x > 0); }
     function f13(uint a, uint b, uint c, uint d) external {
         if (b != 0 && a / b > 1 && c / d > 0) { counter = 1; } else { counter = 2; }
@@ -616,3 +618,13 @@ def test_literal_typed_operands_widen_to_the_common_type(bank: Contract) -> None
     assert _proves(t, [zt.eq(t.args["x"], _u(1 << 255))], zt.eq(ret, _u(0)))
     assert _proves(t, [zt.eq(t.args["x"], _u(0))], zt.eq(ret, _u(0)))
     assert not t.unsupported
+
+
+def test_recursion_is_unrolled_to_the_bound(lang: Contract) -> None:
+    t = _encode(lang, "f18", bound=3)
+    assert t.loop_bound_hit == 3 and not t.unsupported
+    assert _proves(t, [zt.eq(t.args["n"], _u(3))], zt.eq(t.returns[0], _u(6)))
+    assert (
+        _check(t, _no_value(t), zt.eq(t.args["n"], _u(4)), zt.or_(t.success, t.reverts))
+        is Verdict.UNSAT
+    )

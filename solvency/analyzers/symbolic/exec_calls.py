@@ -83,18 +83,23 @@ def run_program(
     """Run `program` as a callee from `st`; the result carries its return values in `ret`."""
     from solvency.analyzers.symbolic.exec_cfg import Walker  # noqa: PLC0415
 
-    if ctx.depth >= ctx.options.call_depth:
-        ctx.unsupported_at(f"call depth {ctx.depth} exceeded at {program.name}", program.location)
+    # Recursion is unrolled like a loop: a call to a function already active loop_bound
+    # times is cut (those paths are dropped and the bound is reported), as is any call
+    # beyond call_depth.
+    if ctx.stack.count(program.key) >= ctx.options.loop_bound:
+        ctx.cut(st)
+        return None
+    if len(ctx.stack) >= ctx.options.call_depth:
         ctx.cut(st, bound=ctx.options.call_depth)
         return None
     callee = PState(
         st.pc, st.storage, st.balances, bind_params(ctx, program, args, st), None, st.immutables
     )
-    ctx.depth += 1
+    ctx.stack.append(program.key)
     try:
         out = Walker(ctx, program, inner).run(callee)  # type: ignore[arg-type]
     finally:
-        ctx.depth -= 1
+        ctx.stack.pop()
     if out is not None and out.ret is None:
         out.ret = tuple(out.locals.get(r.name, zero_of(r.type)) for r in program.returns)
     return out

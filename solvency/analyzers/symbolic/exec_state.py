@@ -67,7 +67,7 @@ class Ctx:
     cuts: list[Term] = field(default_factory=list)
     loop_bound_hit: int | None = None
     sorts: dict[str, tuple[list[Sort], Sort]] = field(default_factory=dict)
-    depth: int = 0
+    stack: list[str] = field(default_factory=list)  # keys of the programs being run
     steps: int = 0
     _n: int = 0
 

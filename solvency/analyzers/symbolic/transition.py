@@ -21,7 +21,7 @@ from solvency.smt.terms import Term
 class EncodeOptions:
     loop_bound: int = 3
     checked_arithmetic: bool | None = None  # None: from the contract's solc version (>=0.8)
-    call_depth: int = 8  # internal-call/modifier inlining depth; a cut counts as a loop cut
+    call_depth: int = 24  # inlining depth (calls and modifiers); a cut counts as a loop cut
     # "exact": bit-precise EVM arithmetic. "abstract": x*y, x/y, x%y of two unknowns become
     # uninterpreted functions with sound facts (over-approximation; see exec_nonlinear).
     nonlinear: str = "exact"
