@@ -117,3 +117,24 @@ contract OverChild is OverBase {
     function f() external override { x = 1000; }
     modifier guard() override { _; }
 }
+
+interface IERC20Min {
+    function transfer(address to, uint256 a) external returns (bool);
+    function balanceOf(address who) external view returns (uint256);
+}
+
+contract TokenVault {
+    IERC20Min public token;
+    uint256 public total;
+
+    // pays tokens out without lowering `total`
+    function pay(address to, uint256 a) external { require(token.transfer(to, a)); }
+}
+
+contract Excepted {
+    uint256 public x;
+    uint256 public y;
+
+    function f() external { require(y < 100); y += 1; x += 1; }
+    function g() external { y = 0; }
+}

@@ -115,6 +115,15 @@ contract Reenter {
         bal[msg.sender] -= a;
         total -= a;
     }
+    function withdrawVia(uint256 a) external {
+        bal[msg.sender] -= a;
+        total -= a;
+        _pay(msg.sender, a);
+    }
+    function _pay(address to, uint256 a) internal {
+        (bool ok, ) = to.call{value: a}("");
+        require(ok, "send");
+    }
 }
 
 contract Escrow {
