@@ -161,6 +161,8 @@ CASES = [
     case("Edge08", "Initialised", "initialiser_false", CONFIRMED),
     case("Edge08", "ChildInit", "parent_ctor_false", CONFIRMED),
     case("Edge08", "CtorArg", "ctor_arg_false", VIOLATED),
+    case("Edge08", "PayCtor", "ctor_value_false", not_proved()),
+    case("Edge08", "PayCtor", "prefunded_false", not_proved()),
     # ── invariants assuming invariants ───────────────────────────────────────────────────
     case("Storage08", "Helper", "eq", PROVED),
     case("Storage08", "Helper", "small_true", PROVED),
@@ -193,6 +195,10 @@ CASES = [
     case("Edge08", "Edges", "signed_lt_false", CONFIRMED),
     case("Edge08", "Edges", "smod_sign_false", CONFIRMED),
     case("Edge08", "Edges", "sar_sign_false", CONFIRMED),
+    case("Edge08", "Edges", "neg_min_false", CONFIRMED),
+    case("Edge08", "Edges", "sign_extend_false", CONFIRMED),
+    case("Edge08", "Edges", "uint_to_int_false", CONFIRMED),
+    case("Edge08", "Edges", "bytes_cast_false", CONFIRMED),
     # ── arithmetic (0.7.6 wraps) ──────────────────────────────────────────────────────────
     case("Legacy076", "Legacy", "wrap_add_false", CONFIRMED),
     case("Legacy076", "Legacy", "sdiv_min_false", CONFIRMED),
@@ -219,6 +225,7 @@ CASES = [
     case("Control08", "Flow", "fn_pointer_false", not_proved("InternalDynamicCall")),
     # ── loops, recursion, time, vacuity ───────────────────────────────────────────────────
     case("Control08", "Flow", "loop_false", bounded(3)),
+    case("Edge08", "LoopAssert", "assert", bounded(3)),
     case("Control08", "Flow", "recursion_false", CONFIRMED),
     case("Control08", "Flow", "timestamp_false", CONFIRMED),
     case("Control08", "Flow", "always_reverts_vacuous", VACUOUS),
@@ -252,6 +259,7 @@ CASES = [
     ),
     case("Edge08", "Deadline", "spin_reverts_false", bounded(3)),
     case("Edge08", "Deadline", "unreachable_false", VIOLATED),
+    case("Edge08", "Deadline", "two_calls_false", not_proved("calls")),
 ]
 
 

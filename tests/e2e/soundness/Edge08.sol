@@ -22,6 +22,10 @@ contract Edges {
     function smod(int256 a, int256 b) external pure returns (int256) { return a % b; }
     function sar(int256 a, uint256 s) external pure returns (int256) { return a >> s; }
     function payIn() external payable { last = address(this).balance; }
+    function negU(int256 a) external pure returns (int256) { unchecked { return -a; } }
+    function widen(int8 a) external pure returns (int256) { return int256(a); }
+    function toSigned(uint256 v) external pure returns (int256) { return int256(v); }
+    function b4(uint256 v) external pure returns (bytes4) { return bytes4(bytes32(v)); }
     modifier onlyIf(bool c) { if (!c) return; _; }
     function maybe(bool c) external onlyIf(c) { x += 1; }
 }
@@ -137,4 +141,18 @@ contract Excepted {
 
     function f() external { require(y < 100); y += 1; x += 1; }
     function g() external { y = 0; }
+}
+
+contract LoopAssert {
+    function walk(uint256 n) external pure {
+        for (uint256 i = 0; i < n; i++) { assert(i < 5); }
+    }
+}
+
+contract PayCtor {
+    uint256 public total;
+    uint256 public twice;
+
+    // ETH may sit at the address before deployment, and msg.value may be anything
+    constructor() payable { total = msg.value; twice = msg.value * 2; }
 }
