@@ -132,3 +132,81 @@ contract Old {
     function credit(uint256 a) external { bal[msg.sender] += a; }
 }
 """
+
+MORE_08 = """// SPDX-License-Identifier: MIT
+pragma solidity 0.8.19;
+
+contract More {
+    struct Item { address who; uint96 amt; bool flag; Kind kind; }
+    enum Kind { A, B, C }
+
+    uint64 public pa;
+    uint64 public pb;
+    int32 public pc;
+    bool public pd;
+    uint256 public counter;
+    Item[] public list;
+    uint64[4] public slots;
+    mapping(address => uint256[]) public userItems;
+    mapping(bytes32 => uint16) public tags;
+    mapping(bool => uint256) public byFlag;
+    mapping(uint8 => mapping(address => Item)) public book;
+
+    modifier atLeast(uint256 x) { require(msg.value >= x, "too little"); _; }
+
+    function packA(uint64 v) external { pa = v; }
+    function packMix(uint64 b, int32 c, bool d) external { pb = b; pc = c - 1; pd = !d; }
+    function swap() external { (pa, pb) = (pb, pa); }
+    function addItem(uint96 amt, uint8 k) external returns (uint256) {
+        list.push(Item(msg.sender, amt, amt > 10, Kind(k)));
+        return list.length - 1;
+    }
+    function bumpItem(uint256 i, uint96 d) external { _bump(list[i], d); }
+    function _bump(Item storage it, uint96 d) internal { it.amt += d; it.flag = !it.flag; }
+    function popItem() external returns (address who, uint96 amt) {
+        Item memory last = list[list.length - 1];
+        list.pop();
+        return (last.who, last.amt);
+    }
+    function clearList() external { delete list; }
+    function setSlot(uint256 i, uint64 v) external { slots[i] = v; }
+    function sumSlots() external view returns (uint256 s) {
+        for (uint256 i = 0; i < 4; i++) {
+            if (slots[i] == 0) continue;
+            if (slots[i] == 7) break;
+            s += slots[i];
+        }
+    }
+    function pushUser(uint256 v) external returns (uint256) {
+        userItems[msg.sender].push(v);
+        return userItems[msg.sender].length;
+    }
+    function userAt(address u, uint256 i) external view returns (uint256) { return userItems[u][i]; }
+    function tag(bytes32 k, uint16 v) external { tags[k] |= v; tags[k] <<= 1; }
+    function flagged(bool f, uint256 v) external { byFlag[f] *= v; byFlag[!f] /= (v == 0 ? 1 : v); }
+    function bookIt(uint8 shelf, uint96 amt) external payable atLeast(1 wei) {
+        Item storage it = book[shelf][msg.sender];
+        it.who = msg.sender;
+        it.amt += amt;
+        it.kind = Kind.C;
+    }
+    function increments() external returns (uint256 a, uint256 b) {
+        a = counter++;
+        b = ++counter;
+        counter -= 1;
+    }
+    function limits(uint256 x) external pure returns (uint256, int8, uint256) {
+        return (type(uint256).max - x, type(int8).min, type(uint128).max / (x | 1));
+    }
+    function ternaryWiden(uint256 x) external pure returns (uint256) { return x == 0 ? 0 : type(uint128).max / x; }
+    function whileLoop(uint256 n) external pure returns (uint256 r) {
+        uint256 i = 0;
+        while (i < n && i < 3) {
+            unchecked { r = r * 2 + 1; i++; }
+        }
+    }
+    function number() external view returns (uint256, uint256) { return (block.number, block.timestamp); }
+    function selfBalance() external payable returns (uint256) { return address(this).balance - msg.value; }
+    function pay(uint256 amount) external { payable(msg.sender).transfer(amount); }
+}
+"""

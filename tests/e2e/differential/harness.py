@@ -27,6 +27,7 @@ import z3
 from solvency.analyzers.fuzz.chain import Chain, address_of
 from solvency.analyzers.symbolic import EncodeOptions, Transition, encode_function
 from solvency.analyzers.symbolic.counterexample import shape
+from solvency.analyzers.symbolic.exec_values import sort_of as value_sort
 from solvency.analyzers.symbolic.exec_values import storage_paths
 from solvency.build import CompiledContract
 from solvency.ir import storage
@@ -67,6 +68,15 @@ class Target:
     others: tuple[int, ...] = ()  # further addresses to use as keys and arguments
     base: Any = None
     initial: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    immutables: dict[str, int] = field(default_factory=dict)  # name → deployed value
+
+    def record_immutables(self) -> None:
+        """Immutables live in the code: read each through its public getter."""
+        for v in self.contract.state_variables:
+            entry = self.compiled.function(f"{v.name}()")
+            if v.immutable and entry is not None:
+                (raw,) = self.chain.view(self.address, entry, [])
+                self.immutables[v.name] = addr_int(raw) if isinstance(raw, str) else int(raw)
 
     def record_initial(self) -> None:
         """Remember the deployed values at the argument-independent keys (before any case),
@@ -332,6 +342,10 @@ def pins(target: Target, enc: Encoded, case: Case) -> list[Any]:
     for a, wei in case.balances.items():
         bal = z3.Store(bal, z3.BitVecVal(a, 160), z3.BitVecVal(wei, 256))
     pairs.append((t.pre.balances, bal))
+    for v in target.contract.state_variables:
+        if v.immutable and v.name in target.immutables:
+            sort = value_sort(v.type)
+            pairs.append((t.pre.immutable(v.name, sort), _val(target.immutables[v.name], sort)))
     enc.pairs = [(a, b) for a, b in pairs if z3.is_const(a)]
     fixed = [enc.fix(c) for c in (*t.constraints, *t.pre.assumptions, *extra)]
     # Values are read through `enc.fix` too, so the array equalities need not be asserted
@@ -381,8 +395,11 @@ def observation(target: Target, enc: Encoded, obs: Observed) -> Any:
 def written_keys(target: Target, enc: Encoded, session: Session) -> dict[str, set[tuple[int, ...]]]:
     """The keys each write used, in the model (entries the function made outside the pool)."""
     out: dict[str, set[tuple[int, ...]]] = {}
+    arity = {p.id: len(p.key_sorts) for p in target.paths}
     for pid, writes in enc.transition.writes.items():
         for w in writes:
+            if len(w.keys) != arity.get(pid, -1):
+                continue  # a whole-array write (delete): the pooled entries cover it
             try:
                 if not session.value(enc.fix(w.guard)):
                     continue
@@ -403,7 +420,7 @@ class Verdicts:
 
 def compare(target: Target, enc: Encoded, case: Case) -> tuple[Verdicts, Observed]:
     base = pins(target, enc, case)
-    session = Session(SolverConfig(timeout_ms=60_000, rlimit=200_000_000))
+    session = Session(SolverConfig(timeout_ms=20_000, rlimit=100_000_000))
     session.add(*base)
     first = session.check()
     watch: dict[str, set[tuple[int, ...]]] = {}
@@ -430,7 +447,7 @@ def compare(target: Target, enc: Encoded, case: Case) -> tuple[Verdicts, Observe
 
 def explain(target: Target, enc: Encoded, case: Case, obs: Observed) -> list[str]:
     """Which observed facts the Transition's model disagrees with (for the failure text)."""
-    session = Session(SolverConfig(timeout_ms=60_000, rlimit=200_000_000))
+    session = Session(SolverConfig(timeout_ms=20_000, rlimit=100_000_000))
     session.add(*pins(target, enc, case))
     if session.check().verdict is not Verdict.SAT:
         return ["the pinned pre-state and call are unsatisfiable with the Transition's constraints"]

@@ -62,6 +62,23 @@ def abi_arg(t: irt.Type, target: Target) -> st.SearchStrategy[Any]:
     return pattern(t.bits)
 
 
+def _zero_beyond_length(target: Target, entries: dict[str, dict[tuple[int, ...], int]]) -> None:
+    """Reachable states hold zeros past a dynamic array's length (pop and delete clear
+    what they drop), so the drawn pre-state does too."""
+    for path in target.paths:
+        if not path.id.endswith(".length"):
+            continue
+        base = path.id[: -len(".length")] + "[]"
+        depth = len(path.key_sorts)  # the array's own index follows the length's keys
+        for other in target.paths:
+            if not other.id.startswith(base) or len(other.key_sorts) <= depth:
+                continue
+            for keys in entries.get(other.id, {}):
+                length = entries[path.id].get(keys[:depth], 0)
+                if keys[depth] >= length:
+                    entries[other.id][keys] = 0
+
+
 def _is_address(t: irt.Type) -> bool:
     if isinstance(t, irt.ContractType):
         return True
@@ -88,6 +105,7 @@ def cases(draw: st.DrawFn, target: Target, fn: Function) -> Case:
             if _is_address(path.leaf) and got[keys] in actors:
                 roles.add(got[keys])
         entries[path.id] = got
+    _zero_beyond_length(target, entries)
     # The sender is often one of the stored roles, so guarded paths run too.
     if roles and draw(st.integers(0, 1)):
         sender = f"0x{draw(st.sampled_from(sorted(roles))):040x}"
