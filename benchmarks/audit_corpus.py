@@ -1,6 +1,7 @@
 """`solvency audit` on each corpus family's correct version: wall time per stage.
 
-    python benchmarks/audit_corpus.py [--fuzz-budget 10s] [--prove-timeout 10] [family ...]
+    python benchmarks/audit_corpus.py [--fuzz-budget 10s] [--prove-timeout 10] [--no-prove]
+                                      [--no-fuzz] [family ...]
 
 One row per family (the 0.8 correct contract with its spec): compile (cold compile cache:
 solc runs; the solc-js install itself is shared), static pass, prover, fuzzer, total, and
@@ -56,6 +57,7 @@ def main() -> None:
     parser.add_argument("--fuzz-budget", default="10s")
     parser.add_argument("--prove-timeout", type=float, default=10.0)
     parser.add_argument("--no-prove", action="store_true")
+    parser.add_argument("--no-fuzz", action="store_true")
     args = parser.parse_args()
     budget = parse_budget(args.fuzz_budget)
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,14 +67,14 @@ def main() -> None:
         options = AuditOptions(
             build=BuildOptions(cache_dir=cache),
             prove=not args.no_prove,
+            fuzz=not args.no_fuzz,
             fuzz_seconds=budget.seconds,
             fuzz_calls=budget.calls,
             prove_timeout_ms=int(args.prove_timeout * 1000),
         )
-        print(
-            f"solvency audit per corpus family (correct 0.8 version + spec); fuzz budget "
-            f"{budget.describe()} per spec, prover timeout {args.prove_timeout:g}s per obligation"
-        )
+        fuzz = "fuzzer off" if args.no_fuzz else f"fuzz budget {budget.describe()} per spec"
+        prove = "prover off" if args.no_prove else f"prover timeout {args.prove_timeout:g}s/query"
+        print(f"solvency audit per corpus family (correct 0.8 version + spec); {fuzz}, {prove}")
         header = f"{'family':<22}" + "".join(f"{s:>9}" for s in STAGES)
         print(f"{header}{'total':>9}{'compile warm':>14}  report")
         totals = dict.fromkeys(STAGES, 0.0)
