@@ -28,10 +28,11 @@ from solvency.analyzers.symbolic.api import (  # noqa: E402
     ProveProgress,
     prove_compiled,
 )
-from solvency.build import BuildOptions  # noqa: E402
+from solvency.build import BuildOptions, CompiledProject  # noqa: E402
 from solvency.core.errors import SolvencyError  # noqa: E402
 from solvency.core.properties import Status  # noqa: E402
 from solvency.ir import analyse  # noqa: E402
+from solvency.ir.model import Contract  # noqa: E402
 from solvency.specs.api import check_spec  # noqa: E402
 
 HEADER = (
@@ -40,13 +41,24 @@ HEADER = (
 )
 
 
+def variant_model(project: CompiledProject, family: Family, variant: Variant) -> Contract:
+    """The variant's own contract: the era's Slither run sees every file of the family, each
+    defining a contract of the same name, so pick it by file."""
+    found = [
+        c
+        for c in analyse(project).model.contracts
+        if c.name == family.contract and Path(c.file).name == variant.file.name
+    ]
+    if len(found) != 1:
+        raise SolvencyError(f"no single contract {family.contract} in {variant.file.name}")
+    return found[0]
+
+
 def prove_variant(
     builder: Builder, family: Family, variant: Variant, options: ProveOptions
 ) -> tuple[ProveOutcome, list[float]]:
     project = builder.variant_project(family, variant)
-    model = analyse(project).model.contract(family.contract)
-    if model is None:
-        raise SolvencyError(f"no contract {family.contract} in {variant.file.name}")
+    model = variant_model(project, family, variant)
     spec = check_spec(family.folder / f"{family.contract}.spec", model)
     times: list[float] = []
     last = [time.perf_counter()]

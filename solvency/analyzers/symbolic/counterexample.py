@@ -29,6 +29,7 @@ from solvency.specs.lower_smt import lower, sort_of
 
 MAX_POOL = 12  # key values per width
 MAX_ENTRIES = 256  # entries written per storage path
+MAX_SHOWN = 24  # pre-state values listed in the counterexample (all are written on replay)
 _STEP = re.compile(r"\[\]|\.[A-Za-z_$][A-Za-z0-9_$]*")
 
 
@@ -41,6 +42,7 @@ class Entry:
     offset: int
     type: irt.Type
     value: int
+    focus: bool = True  # keyed only by values the call or the property names (shown)
 
 
 @dataclass
@@ -199,7 +201,13 @@ def _key_bits(t: irt.Type) -> int:
 
 
 def entries_for(
-    session: Session, contract: Contract, path: str, arr: Term, pool: dict[int, list[int]]
+    session: Session,
+    contract: Contract,
+    path: str,
+    arr: Term,
+    *,
+    pool: dict[int, list[int]],
+    focus: frozenset[int] = frozenset(),
 ) -> tuple[list[Entry], list[tuple[str, AbiValue]], str | None]:
     """Every entry of `path` at combinations of pool keys, with its slot and value."""
     sh = shape(contract, path)
@@ -234,7 +242,8 @@ def entries_for(
             raw = session.value(term)
         except (storage.LayoutError, RuntimeError, ValueError):
             continue
-        out.append(Entry(text, loc.slot, loc.offset, loc.type, int(raw)))
+        shown = all(v in focus for v in combo)
+        out.append(Entry(text, loc.slot, loc.offset, loc.type, int(raw), shown))
     return out, keys, None
 
 
@@ -270,8 +279,10 @@ def build(
     )
     entries: list[Entry] = []
     keys: list[tuple[str, AbiValue]] = []
+    focus = frozenset(_values(session, [env.sender, *t.args.values()]))
+    focus |= frozenset(v for w in t.writes.values() for x in w for v in _values(session, x.keys))
     for path, arr in sorted(t.pre.storage.items()):
-        found, used, problem = entries_for(session, contract, path, arr, pool)
+        found, used, problem = entries_for(session, contract, path, arr, pool=pool, focus=focus)
         entries.extend(found)
         keys.extend(used)
         if problem:
@@ -284,14 +295,26 @@ def build(
     shown = tuple(
         StorageAssumption(e.variable, abi_value(e.value, e.type), e.slot)
         for e in entries
-        if e.value
-    )
+        if e.value and e.focus
+    )[:MAX_SHOWN]
     balance = None
     if t.pre.balances is not None:
         balance = _int(session, t.pre.balance(t.pre.this))
         shown = (*shown, StorageAssumption("balance(this)", balance))
     cex = Counterexample(name, () if constructor else (call,), shown)
     return Draft(cex, entries, balance, keys, problems)
+
+
+def _values(session: Session, terms: Iterable[Term]) -> list[int]:
+    out: list[int] = []
+    for term in terms:
+        if zt.is_bool(term) or zt.is_int(term):
+            continue
+        try:
+            out.append(_int(session, term))
+        except (RuntimeError, ValueError):
+            continue
+    return out
 
 
 def pins(session: Session, t: Transition) -> list[Term]:
