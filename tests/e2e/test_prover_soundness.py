@@ -226,7 +226,7 @@ CASES = [
     # ── loops, recursion, time, vacuity ───────────────────────────────────────────────────
     case("Control08", "Flow", "loop_false", bounded(3)),
     case("Edge08", "LoopAssert", "assert", bounded(3)),
-    case("Control08", "Flow", "recursion_false", CONFIRMED),
+    case("Control08", "Flow", "recursion_false", bounded(3)),
     case("Control08", "Flow", "timestamp_false", CONFIRMED),
     case("Control08", "Flow", "always_reverts_vacuous", VACUOUS),
     case("Control08", "Arith", "contradictory_vacuous", VACUOUS),
@@ -246,6 +246,7 @@ CASES = [
     case("Edge08", "TokenVault", "token_out_rule_false", not_proved()),
     # ── spec side: time between calls, ghosts/hooks, preserved blocks, satisfy ──────────
     case("Edge08", "Deadline", "deadline_false", not_proved()),
+    case("Edge08", "ViewSpec", "view_false", not_proved()),
     case("Edge08", "Deadline", "ghost_false", not_proved("ghost")),
     case(
         "Edge08",

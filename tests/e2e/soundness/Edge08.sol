@@ -156,3 +156,10 @@ contract PayCtor {
     // ETH may sit at the address before deployment, and msg.value may be anything
     constructor() payable { total = msg.value; twice = msg.value * 2; }
 }
+
+contract ViewSpec {
+    uint256 public total;
+
+    function set(uint256 v) external { require(v <= 100); total = v; }
+    function doubled() public view returns (uint256) { return total * 2 + 1; }
+}
