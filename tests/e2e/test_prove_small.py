@@ -2,8 +2,9 @@
 
 One contract covers each verdict: an invariant PROVED, one VIOLATED with a replay that
 confirms it, a vacuous rule, a loop (PROVED_BOUNDED with its bound), inline assembly
-(UNKNOWN naming the operation and its line), and a Solidity assert checked with a spec
-that states nothing.
+(UNKNOWN naming the operation and its line), satisfy targets (reachable only when the
+witness replays on revm; unreachable ones VIOLATED), and a Solidity assert checked with a
+spec that states nothing.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ SPEC = """spec Bank {
         call weird();
         ensures total == old(total);
     }
+    satisfy can_empty { call withdraw(1); ensures total == 0; }
+    satisfy impossible { call gift(address(0), 1); ensures total == 5 && total == 6; }
 }
 """
 
@@ -112,6 +115,8 @@ def test_every_property_gets_exactly_its_verdict(outcome: ProveOutcome) -> None:
         "bump_counts": Status.PROVED_BOUNDED,
         "never": Status.VACUOUS,
         "weird_keeps_total": Status.UNKNOWN,
+        "can_empty": Status.PROVED,
+        "impossible": Status.VIOLATED,
         "assert": Status.VIOLATED,
     }
     assert all(r.engine == "prover" and r.contract == "Bank" for r in outcome.results)
@@ -149,6 +154,14 @@ def test_unsupported_operation_is_named_with_its_line(outcome: ProveOutcome) -> 
 def test_contradictory_requires_is_vacuous_not_proved(outcome: ProveOutcome) -> None:
     r = _result(outcome, "never")
     assert "vacuous" in r.reason and r.counterexample is None
+
+
+def test_satisfy_is_proved_only_by_a_witness_replayed_on_the_evm(outcome: ProveOutcome) -> None:
+    r = _result(outcome, "can_empty")
+    assert r.kind is PropertyKind.SATISFY and r.function == "withdraw"
+    assert r.counterexample is not None and r.counterexample.confirmed
+    assert r.counterexample.replay_note == "witnessed on revm"
+    assert "no execution" in _result(outcome, "impossible").reason
 
 
 def test_solidity_assert_is_a_property_without_any_spec(bank: Path, build: BuildOptions) -> None:

@@ -241,19 +241,16 @@ class Prover:
     ) -> FnVerdict:
         fname = enc.name
         if r.verdict is Verdict.SAT:
-            pool = cx.pools(enc.session, enc.t, q)
-            draft = cx.build(
-                enc.session,
-                self.spec.contract,
-                enc.t,
-                name=p.name,
-                pool=pool,
-                constructor=enc.name == CONSTRUCTOR,
-            )
-            if unsupported:
-                why = f"a witness exists in the model, but the path may use: {unsupported}"
-                return FnVerdict(fname, Status.UNKNOWN, why)
-            return FnVerdict(fname, Status.PROVED, "witness", counterexample=draft.counterexample)
+            draft = self._draft(p, enc, q)
+            # Z3's pre-state is arbitrary, so a witness counts only once the EVM shows it.
+            if self.replayer is None:
+                why = "a witness from an arbitrary pre-state (not replayed)"
+                return FnVerdict(fname, Status.UNKNOWN, why, counterexample=draft.counterexample)
+            cex = self.replayer.replay(draft, PropertyKind.SATISFY).counterexample
+            if not cex.confirmed:
+                why = f"Z3's witness did not replay: {cex.replay_note}"
+                return FnVerdict(fname, Status.UNKNOWN, why, counterexample=cex)
+            return FnVerdict(fname, Status.PROVED, "witness replayed on revm", counterexample=cex)
         if unsupported:
             return FnVerdict(fname, Status.UNKNOWN, f"no witness; unsupported: {unsupported}")
         if bound is not None:

@@ -115,10 +115,15 @@ class Replayer:
                 return ReplayResult(_noted(cex, why), True)
         if chain.balance(call.sender) < call.value:
             chain.fund(call.sender, call.value)
+        runner.witnessed.pop(name, None)
         try:
             breaches = runner.step(call, {name}, 0)
         except SolvencyError as exc:
             return ReplayResult(_noted(cex, f"not replayed: {exc}"), False)
+        if kind is PropertyKind.SATISFY:
+            seen = name in runner.witnessed
+            note = "witnessed on revm" if seen else "replayed on revm: no witness"
+            return ReplayResult(dataclasses.replace(cex, confirmed=seen, replay_note=note), True)
         if any(b.property == name for b in breaches):
             note = (
                 "confirmed on revm: with the counterexample's storage written into the "

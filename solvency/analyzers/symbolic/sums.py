@@ -131,7 +131,10 @@ def relate(
         if reason is not None:
             problems[sum_id] = reason
             continue
-        keys = [k for k in keys if k.sort() == sort_of(node.var_type)]
+        if any(k.sort() != sort_of(node.var_type) for k in keys):
+            # a key of another width cannot be skipped (its change would go uncounted)
+            problems[sum_id] = "a write key's width differs from the summed key's type"
+            continue
         post.sums[sum_id] = post_total(pre, post, _Body(node, env), keys)
     return problems
 
