@@ -27,7 +27,7 @@ from solvency.smt import terms as zt
 from solvency.smt.state import SymbolicEnv
 from solvency.smt.terms import Term
 from solvency.specs import typed
-from solvency.specs.lower_smt import SmtFrame, convert, fresh_params, lower, sort_of
+from solvency.specs.lower_smt import SmtFrame, convert, fresh_params, lower
 from solvency.specs.types import from_ir
 
 
@@ -66,7 +66,8 @@ def assumable_invariants(spec: typed.CheckedSpec) -> tuple[typed.Invariant, ...]
     out = []
     for inv in spec.invariants:
         checked = {f.signature for f in inv.functions}
-        if not inv.params and changing <= checked:
+        # preserved blocks make a proof conditional on their requires: not assumed elsewhere
+        if not inv.params and not inv.preserved and changing <= checked:
             out.append(inv)
     return tuple(out)
 
@@ -247,7 +248,3 @@ def _after(
 def assert_query(t: Transition) -> Query:
     """Some Solidity `assert` of the function fails (from any pre-state)."""
     return Query([], zt.or_(*(c for c, _ in t.asserts)), zt.bool_val(True))
-
-
-def value_sort(t: typed.StorageRead) -> object:
-    return sort_of(t.type)
