@@ -77,8 +77,7 @@ def builder(solcjs_cache: Path) -> Builder:
 
 # (family, variant, calls, seed): found with this seed within this many calls (the calls
 # seed 0 needed when set: open_setter 38, oracle 406, art_total 4,875, fee_on_transfer 10,
-# self_transfer 172, rounding 133, missing_accrual 5,085, bad_debt_dust 470, b11 472, b1 3,552;
-# b15 332 with seed 1).
+# self_transfer 172, rounding 133, missing_accrual 5,085, bad_debt_dust 470, b11 472, b1 3,552).
 FOUND = [
     ("cdp_engine", "open_setter", 400, 0),
     ("cdp_engine", "oracle", 1000, 0),
@@ -90,7 +89,6 @@ FOUND = [
     ("lending_market", "bad_debt_dust", 1200, 0),
     ("multi_collateral_pool", "b11_unchecked_token_call", 1000, 0),
     ("multi_collateral_pool", "b1_disable_without_health_check", 4000, 0),
-    ("multi_collateral_pool", "b15_self_transfer", 800, 1),  # seed 1: 332 calls (0, 2, 3: no)
 ]
 
 # Not asserted (not found reliably within a few seconds yet), with the reason:
@@ -103,6 +101,8 @@ MISSED = {
     "the false-returning token to the zero address by the same user",
     "lending_market/incentive": "needs a self-liquidation of a position just past lltv that "
     "seizes all its collateral: rare after a max borrow and a small price move",
+    "multi_collateral_pool/b15_self_transfer": "found at some seeds only (to == msg.sender on a "
+    "funded index); not within 3,000 calls at seed 0",
     "multi_collateral_pool/b3_uint8_mask": "needs collateral at index >= 8 and a liquidation "
     "attempt on that healthy account: seed 3 finds it at 1,875 calls, seeds 0-2 not in 3,000",
 }
