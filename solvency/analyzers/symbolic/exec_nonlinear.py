@@ -20,8 +20,12 @@ from solvency.smt.terms import Term
 
 
 def literal(t: Term) -> int | None:
+    """`t`'s value when it is a bit-vector literal (no simplification: that costs as
+    much as the term is big, on every multiplication)."""
+    if t.num_args() != 0:  # not a literal; as_python's error would print the whole term
+        return None
     try:
-        v = zt.as_python(zt.simplify(t))
+        v = zt.as_python(t)
     except ValueError:
         return None
     return None if isinstance(v, bool) else v

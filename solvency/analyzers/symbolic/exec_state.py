@@ -216,8 +216,10 @@ def _widen_literals(vals: list[Term]) -> list[Term] | None:
         if zt.bits_of(v) == n:
             out.append(v)
             continue
+        if v.num_args() != 0:
+            return None
         try:
-            k = zt.as_python(zt.simplify(v))
+            k = zt.as_python(v)
         except ValueError:
             return None
         if isinstance(k, bool) or k >> (zt.bits_of(v) - 1):
