@@ -19,7 +19,8 @@ def _edges(bits: int) -> list[int]:
 
 def pattern(bits: int) -> st.SearchStrategy[int]:
     """An N-bit pattern: small numbers, amounts, times near the block's, edges, anything."""
-    options = [st.integers(0, 20), st.integers(0, 10**21), st.sampled_from(_edges(bits))]
+    options = [st.integers(0, 3), st.integers(0, 20), st.integers(0, 10**21)]
+    options.append(st.sampled_from(_edges(bits)))
     options.append(st.integers(0, (1 << bits) - 1))
     if bits >= 32:
         options.append(st.integers(START - 10**6, START + 3 * 10**6))
