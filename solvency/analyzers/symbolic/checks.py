@@ -4,9 +4,12 @@ turn answers into verdicts (with counterexamples replayed on revm), aggregate.
 Verdict rules (soundness first):
 - UNSAT with unsupported code in the function: UNKNOWN naming the operations, never PROVED.
 - UNSAT with a loop cut at k: PROVED_BOUNDED(k).
-- SAT: a counterexample; VIOLATED when the replay confirms it, or when no replay ran (and
-  nothing unmodelled was involved); when the replay ran and the property held, UNKNOWN
-  (Z3's pre-state was not a real one, or the encoding over-approximates).
+- SAT: a counterexample; VIOLATED when the replay on revm confirms it, or, with replays
+  switched off, when nothing unmodelled was involved (then unconfirmed); otherwise UNKNOWN
+  with the counterexample and why it did not replay (Z3's pre-state was not a real one,
+  external results are unconstrained, or the replay could not run).
+- satisfy: PROVED only when the witness replays; UNSAT (no loop cut, nothing unsupported)
+  is VIOLATED: no pre-state at all lets the call reach it.
 - Z3 unknown (timeout, resource limit, quantifiers): UNKNOWN with Z3's reason.
 """
 
@@ -282,9 +285,8 @@ class Prover:
             return FnVerdict(
                 fname, Status.VIOLATED, "counterexample confirmed on revm", None, (), cex
             )
-        if not replayed.replayed and not caveat:
-            why = f"counterexample (unconfirmed: {cex.replay_note})"
-            return FnVerdict(fname, Status.VIOLATED, why, None, (), cex)
+        # Replays were asked for: only one that shows the break makes the verdict VIOLATED
+        # (Z3's pre-state is arbitrary and external results are unconstrained).
         why = f"Z3 found a counterexample but it did not replay: {cex.replay_note}"
         if caveat:
             why += f"; {caveat}"
