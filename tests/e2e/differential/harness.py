@@ -69,6 +69,10 @@ class Target:
     base: Any = None
     initial: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
     immutables: dict[str, int] = field(default_factory=dict)  # name → deployed value
+    # External results known from the deployment (an oracle's fixed price): the call's
+    # `File.sol:line` → its return value; the executor's fresh `ret@…` terms there take
+    # the value and its `call_ok@…` terms True.
+    external_pins: tuple[tuple[str, int], ...] = ()
 
     def record_immutables(self) -> None:
         """Immutables live in the code: read each through its public getter."""
@@ -138,6 +142,25 @@ def encode(target: Target, function: Function, loop_bound: int = 4) -> Encoded:
         target.contract, function, pre, SymbolicEnv.fresh("env"), EncodeOptions(loop_bound)
     )
     return Encoded(function, t)
+
+
+def constants(terms: Sequence[Any]) -> list[Any]:
+    """The uninterpreted constants occurring in the terms."""
+    seen: set[int] = set()
+    out = []
+    todo = [t for t in terms if isinstance(t, z3.ExprRef)]
+    while todo:
+        t = todo.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            out.append(t)
+        if z3.is_app(t):
+            todo.extend(t.children())
+        elif z3.is_quantifier(t):
+            todo.append(t.body())
+    return out
 
 
 def uses_function(terms: Sequence[Any], prefix: str) -> bool:
@@ -346,6 +369,16 @@ def pins(target: Target, enc: Encoded, case: Case) -> list[Any]:
         if v.immutable and v.name in target.immutables:
             sort = value_sort(v.type)
             pairs.append((t.pre.immutable(v.name, sort), _val(target.immutables[v.name], sort)))
+    if target.external_pins:
+        for c in constants([t.success, *t.returns, *t.constraints, *t.post.storage.values()]):
+            name = c.decl().name()
+            for where, v in target.external_pins:
+                if f"{where}#" not in name:
+                    continue
+                if "call_ok@" in name:
+                    pairs.append((c, z3.BoolVal(True)))
+                elif "ret@" in name:
+                    pairs.append((c, _val(v, c.sort())))
     enc.pairs = [(a, b) for a, b in pairs if z3.is_const(a)]
     fixed = [enc.fix(c) for c in (*t.constraints, *t.pre.assumptions, *extra)]
     # Values are read through `enc.fix` too, so the array equalities need not be asserted
