@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from solvency.analyzers.symbolic.exec_mem import U256, coerce, copy_from_storage, read, term
+from solvency.analyzers.symbolic.exec_nonlinear import abstract_mulmod
 from solvency.analyzers.symbolic.exec_ops import assign
 from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
 from solvency.analyzers.symbolic.exec_values import (
@@ -211,7 +212,10 @@ def _solidity(ctx: Ctx, st: PState, op: p.SolidityCallOp) -> Result:
         ctx.fail_if(st, zero)
         f = evm.addmod if name.startswith("addmod") else evm.mulmod
         if op.lvalue is not None:
-            assign(ctx, st, op.lvalue, f(a, b, k), op)
+            value = f(a, b, k)
+            if ctx.options.nonlinear == "abstract" and name.startswith("mulmod"):
+                value = abstract_mulmod(ctx, a, b, k, loc)  # a 512-bit remainder otherwise
+            assign(ctx, st, op.lvalue, value, op)
         return st
     if name.startswith(_ABSTRACT) or name.startswith(("abi.", "string.concat", "bytes.concat")):
         _fresh_result(ctx, st, op, f"result of {name} is arbitrary")

@@ -130,3 +130,17 @@ def abstract(
         )
     )
     return r
+
+
+def abstract_mulmod(ctx: Ctx, a: Term, b: Term, k: Term, loc: Location | None) -> Term:
+    """mulmod(a, b, k) as an uninterpreted function: below k, and 0 when a or b is 0."""
+    bv = zt.bv_sort(256)
+    zero = zt.value(0, bv)
+    r = zt.apply(zt.function("nonlinear.mulmod256", [bv, bv, bv], bv), [a, b, k])
+    ctx.constraints += [
+        zt.implies(zt.not_(zt.eq(k, zero)), evm.lt(r, k)),
+        zt.implies(zt.or_(zt.eq(a, zero), zt.eq(b, zero), zt.eq(k, zero)), zt.eq(r, zero)),
+    ]
+    where = loc.short() if loc is not None else "an unknown location"
+    ctx.assume(Assumption("over-approximation", f"mulmod at {where} abstracted", loc))
+    return r
