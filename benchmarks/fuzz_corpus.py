@@ -22,13 +22,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_deploy import Builder  # noqa: E402
 from benchmarks.groundtruth import Family, Variant, families  # noqa: E402
+from benchmarks.prove_corpus import variant_model  # noqa: E402
 from solvency.analyzers.fuzz.api import prepare_compiled, run_campaign  # noqa: E402
 from solvency.analyzers.fuzz.campaign import FuzzConfig  # noqa: E402
 from solvency.analyzers.fuzz.recipe import load_recipe  # noqa: E402
 from solvency.build import BuildOptions  # noqa: E402
 from solvency.core.errors import SolvencyError  # noqa: E402
 from solvency.core.properties import Status  # noqa: E402
-from solvency.ir import analyse  # noqa: E402
 from solvency.specs.api import check_spec  # noqa: E402
 
 
@@ -38,9 +38,7 @@ def run_variant(
     """The row, and whether the variant counts as detected (correct: no false alarm)."""
     spec_path = family.folder / f"{family.contract}.spec"
     project = builder.variant_project(family, variant)
-    model = analyse(project).model.contract(family.contract)
-    if model is None:
-        return "no contract model", False
+    model = variant_model(project, family, variant)  # by file: every variant has the name
     spec = check_spec(spec_path, model)
     prepared = prepare_compiled(project, spec, load_recipe(family.recipe), builder.helper)
     outcome = run_campaign(prepared, config)

@@ -36,8 +36,12 @@ def prepare(builder: Builder, family_name: str, vid: str) -> Prepared:
     fam = family(family_name)
     variant = next(v for v in fam.variants if v.id == vid)
     project = builder.variant_project(fam, variant)
-    model = analyse(project).model.contract(fam.contract)
-    assert model is not None
+    # By file: the family's Slither run holds one contract of this name per variant file.
+    (model,) = [
+        c
+        for c in analyse(project).model.contracts
+        if c.name == fam.contract and Path(c.file).name == variant.file.name
+    ]
     spec = check_spec(fam.folder / f"{fam.contract}.spec", model)
     return prepare_compiled(project, spec, load_recipe(fam.recipe), builder.helper)
 
