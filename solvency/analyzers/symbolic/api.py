@@ -26,6 +26,7 @@ class ProveOptions:
     seed: int = 0
     replay: bool = True  # replay counterexamples on revm to confirm them
     properties: tuple[str, ...] = ()  # only these (by name; "assert" for the asserts); () all
+    deadline_seconds: float | None = None  # whole run; then the rest is UNKNOWN (budget)
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,6 +221,13 @@ class Prover:
             if r.verdict is Verdict.SAT:
                 return self._violated(p, enc, q, unsupported=unsupported, sum_notes=sum_notes)
             vac = enc.check(q.vacuity)
+            if vac.verdict is Verdict.UNSAT and enc.check(zt.bool_val(True)).verdict is (
+                Verdict.UNSAT
+            ):
+                # the assumptions alone (preserved, assuming, requires) exclude every state:
+                # nothing was checked for this function, whatever the others say
+                why = "vacuous: the assumptions alone are unsatisfiable for this function"
+                return FnVerdict(fname, Status.VACUOUS, why)
         vacuous = vac.verdict is Verdict.UNSAT
         if unsupported:
             return FnVerdict(fname, Status.UNKNOWN, f"unsupported: {unsupported}")
@@ -373,6 +380,7 @@ def run_checks(
 ) -> tuple[tuple[PropertyResult, ...], int]:
     """Every property of `spec` (and every Solidity assert) as a PropertyResult."""
     prover = Prover(spec, options, replayer)
+    deadline = time.monotonic() + options.deadline_seconds if options.deadline_seconds else None
     wanted = set(options.properties)
     plans = [p for p in plan(spec) if not wanted or p.name in wanted]
     total = sum(len(p.targets) for p in plans)
@@ -387,7 +395,12 @@ def run_checks(
             continue
         verdicts = []
         for f, build in p.targets:
-            verdicts.append(prover.obligation(p, f, build))
+            if deadline is not None and time.monotonic() > deadline:
+                fname = CONSTRUCTOR if f is None else f.name
+                why = f"prover budget exhausted ({options.deadline_seconds:g}s)"
+                verdicts.append(FnVerdict(fname, Status.UNKNOWN, why))
+            else:
+                verdicts.append(prover.obligation(p, f, build))
             done += 1
             if progress is not None:
                 fname = CONSTRUCTOR if f is None else f.name
@@ -395,7 +408,11 @@ def run_checks(
         props[p.name] = aggregate(
             p.name, p.kind, contract, verdicts, location=loc, satisfy=p.satisfy
         )
-    checked = prover.asserts() if not wanted or "assert" in wanted else []
+    late = deadline is not None and time.monotonic() > deadline
+    checked = prover.asserts() if (not wanted or "assert" in wanted) and not late else []
+    if late and any(_has_assert(f, spec) for f in spec.contract.entry_points()):
+        why = f"prover budget exhausted ({options.deadline_seconds:g}s)"
+        checked = [FnVerdict("-", Status.UNKNOWN, why)]
     if checked:
         done += len(checked)
         props["assert"] = aggregate("assert", PropertyKind.ASSERT, contract, checked)

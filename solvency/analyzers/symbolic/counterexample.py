@@ -243,7 +243,8 @@ def entries_for(
         except (storage.LayoutError, RuntimeError, ValueError):
             continue
         shown = all(v in focus for v in combo)
-        out.append(Entry(text, loc.slot, loc.offset, loc.type, int(raw), shown))
+        slot = loc.slot % (1 << 256)  # array elements past a hash may wrap around
+        out.append(Entry(text, slot, loc.offset, loc.type, int(raw), shown))
     return out, keys, None
 
 

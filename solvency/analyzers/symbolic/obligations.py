@@ -61,15 +61,19 @@ class Context:
         return [zt.le(e.timestamp, now.timestamp, False), zt.le(e.number, now.number, False)]
 
 
-def assumable_invariants(spec: typed.CheckedSpec) -> tuple[typed.Invariant, ...]:
+CONDITIONAL = "!"  # dep prefix: an assumed invariant that is not one of the whole contract
+
+
+def _whole_contract(spec: typed.CheckedSpec, inv: typed.Invariant) -> bool:
+    """Checked across every state-changing function and without preserved requires: only
+    then does it hold before every call (preserved blocks make its proof conditional)."""
     changing = {f.signature for f in spec.contract.entry_points() if f.changes_state}
-    out = []
-    for inv in spec.invariants:
-        checked = {f.signature for f in inv.functions}
-        # preserved blocks make a proof conditional on their requires: not assumed elsewhere
-        if not inv.params and not inv.preserved and changing <= checked:
-            out.append(inv)
-    return tuple(out)
+    checked = {f.signature for f in inv.functions}
+    return not inv.preserved and changing <= checked
+
+
+def assumable_invariants(spec: typed.CheckedSpec) -> tuple[typed.Invariant, ...]:
+    return tuple(i for i in spec.invariants if not i.params and _whole_contract(spec, i))
 
 
 def _lower(q: Query, e: typed.TExpr, frame: SmtFrame) -> Term:
@@ -96,6 +100,8 @@ def _invariant_ref(q: Query, ctx: Context, ref: typed.InvRef, frame: SmtFrame) -
         raise InternalError(f"unknown invariant {ref.name}")
     args = {p.name: lower(a, frame) for p, a in zip(inv.params, ref.args, strict=True)}
     q.deps.add(inv.name)
+    if not _whole_contract(ctx.spec, inv):
+        q.deps.add(CONDITIONAL + inv.name)  # settle() refuses a proof that relies on it
     return _inv(q, inv, SmtFrame(frame.state, ctx.earlier, bindings=args))
 
 

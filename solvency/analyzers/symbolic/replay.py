@@ -83,7 +83,15 @@ class Replayer:
     def replay(self, draft: Draft, kind: PropertyKind) -> ReplayResult:
         try:
             return self._replay(draft, kind)
-        except (SolvencyError, CallFailedError, DeployError, ValueError, KeyError) as exc:
+        except (
+            SolvencyError,
+            CallFailedError,
+            DeployError,
+            ValueError,
+            KeyError,
+            OverflowError,
+            RuntimeError,
+        ) as exc:
             note = f"the replay could not evaluate the property: {type(exc).__name__}: {exc}"
             return ReplayResult(_noted(draft.counterexample, note), True)
 

@@ -148,7 +148,21 @@ def settle(props: dict[str, Property]) -> list[PropertyResult]:
             r = results[name]
             if not r.status.is_proof:
                 continue
-            for dep in sorted(p.deps - {name}):
+            conditional = sorted(d[1:] for d in p.deps if d.startswith("!"))
+            if conditional:
+                results[name] = dataclasses.replace(
+                    r,
+                    status=Status.UNKNOWN,
+                    bound=None,
+                    reason=(
+                        f"the proof assumes invariant {conditional[0]} before calls, but "
+                        f"{conditional[0]} is not checked across every function (except/only) "
+                        f"or relies on preserved requires; {r.reason}"
+                    ),
+                )
+                changed = True
+                continue
+            for dep in sorted(d for d in p.deps - {name} if not d.startswith("!")):
                 d = results.get(dep)
                 if d is None or d.status is Status.PROVED:
                     continue

@@ -72,6 +72,8 @@ def _read_problem(
             return f"the summed key is used inside an index expression of {r.path_id}"
     if writes.get(r.path_id) and not at:
         return f"the sum reads {r.path_id}, which the call writes, not at the summed key"
+    if any(len(w.keys) < len(keys) for w in writes.get(r.path_id, ())):
+        return f"the call replaces {r.path_id} as a whole (delete of an array)"
     return None
 
 
