@@ -262,12 +262,12 @@ def build(
     problems: list[str] = []
     args: list[AbiValue] = []
     for p in f.parameters:
-        term = t.args.get(p.name)
-        if term is None:
+        value = _argument(session, t, p.name, p.type)
+        if value is None:
             problems.append(f"argument {p.name} ({p.type}) is not a value the model gives")
             args.append(0)
             continue
-        args.append(abi_value(session.value(term), p.type))
+        args.append(value)
     env = t.env
     call = Call(
         contract.name,
@@ -304,6 +304,30 @@ def build(
         shown = (*shown, StorageAssumption("balance(this)", balance))
     cex = Counterexample(name, () if constructor else (call,), shown)
     return Draft(cex, entries, balance, keys, problems)
+
+
+MAX_ARRAY_ARG = 16  # elements of an array argument a replay passes
+
+
+def _argument(session: Session, t: Transition, name: str, typ: irt.Type) -> AbiValue | None:
+    """A call argument in the model: a value, or a dynamic array of values (from the
+    executor's `name` array and `name.length`)."""
+    term = t.args.get(name)
+    if term is None:
+        return None
+    try:
+        if isinstance(typ, irt.ArrayType) and typ.length is None:
+            length = t.args.get(f"{name}.length")
+            n = _int(session, length) if length is not None else -1
+            if not 0 <= n <= MAX_ARRAY_ARG:
+                return None
+            items = [
+                session.value(zt.select(term, [zt.value(i, zt.bv_sort(256))])) for i in range(n)
+            ]
+            return tuple(abi_value(v, typ.element) for v in items)
+        return abi_value(session.value(term), typ)
+    except (ValueError, RuntimeError):
+        return None
 
 
 def _values(session: Session, terms: Iterable[Term]) -> list[int]:
