@@ -26,7 +26,6 @@ from solvency.analyzers.symbolic.api import ProveOptions, ProveProgress
 from solvency.analyzers.symbolic.counterexample import Draft
 from solvency.analyzers.symbolic.replay import Replayer
 from solvency.analyzers.symbolic.results import FnVerdict, Property, aggregate, settle
-from solvency.analyzers.symbolic.solving import Portfolio
 from solvency.analyzers.symbolic.transition import (
     EncodeOptions,
     Transition,
@@ -39,6 +38,7 @@ from solvency.core.errors import InternalError
 from solvency.core.properties import Assumption, PropertyKind, PropertyResult, Status
 from solvency.ir.model import Function
 from solvency.smt import terms as zt
+from solvency.smt.portfolio import Portfolio
 from solvency.smt.solver import CheckResult, SolverConfig, Verdict
 from solvency.smt.state import SymbolicEnv, SymbolicState
 from solvency.smt.terms import Term

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from solvency.analyzers.symbolic.obligations import Query
-from solvency.analyzers.symbolic.solving import Portfolio as Session
 from solvency.analyzers.symbolic.transition import Transition
 from solvency.core.counterexample import AbiValue, Call, Counterexample, StorageAssumption
 from solvency.core.errors import InternalError
@@ -23,6 +22,7 @@ from solvency.ir import storage
 from solvency.ir import types as irt
 from solvency.ir.model import Contract
 from solvency.smt import terms as zt
+from solvency.smt.portfolio import Portfolio as Session
 from solvency.smt.terms import Term
 from solvency.specs import typed
 from solvency.specs.lower_smt import lower, sort_of

@@ -8,10 +8,10 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvency.analyzers.symbolic.bv2int import Rewriter
 from solvency.analyzers.symbolic.results import FnVerdict, aggregate, settle
-from solvency.analyzers.symbolic.solving import Portfolio
 from solvency.core.properties import PropertyKind, Status
+from solvency.smt.bv2int import Rewriter
+from solvency.smt.portfolio import Portfolio
 from solvency.smt.solver import SolverConfig, Verdict
 
 N = 8  # small widths keep the equivalence proofs instant; the rules do not depend on N

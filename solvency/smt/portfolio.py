@@ -23,8 +23,8 @@ from typing import Any
 
 import z3
 
-from solvency.analyzers.symbolic.bv2int import Rewriter
 from solvency.smt import terms as zt
+from solvency.smt.bv2int import Rewriter
 from solvency.smt.solver import CheckResult, SolverConfig, Verdict
 
 Term = Any
