@@ -26,6 +26,7 @@ from benchmarks.groundtruth import Family, families  # noqa: E402
 from solvency.analyzers.audit import AuditOptions, AuditResult, audit  # noqa: E402
 from solvency.build import BuildOptions, default_cache_dir  # noqa: E402
 from solvency.config import parse_budget  # noqa: E402
+from solvency.reports import merge_report  # noqa: E402
 
 STAGES = ("compile", "static", "spec", "prove", "fuzz")
 
@@ -44,7 +45,7 @@ def run(target: Path, spec: Path, options: AuditOptions) -> tuple[AuditResult, f
 
 
 def summary(result: AuditResult) -> str:
-    report = result.report
+    report = merge_report(result.raw, static_ran=result.static_ran)
     counts = Counter(p.status.value for p in report.properties)
     props = " ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "-"
     errors = f"  ERRORS: {'; '.join(e.stage for e in report.errors)}" if report.errors else ""

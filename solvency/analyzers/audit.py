@@ -67,8 +67,12 @@ class StageTime:
 
 @dataclass(frozen=True, slots=True)
 class AuditResult:
-    report: Report
+    """Every engine's raw output (one entry per engine and function: reports.merge_report
+    makes them one report; analyzers never import reports)."""
+
+    raw: Report
     timings: tuple[StageTime, ...]  # wall time per target and stage (benchmarks, --verbose)
+    static_ran: bool = True  # the static pass was on: its silence is evidence for the merge
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -95,7 +99,7 @@ def audit(
                     hint="check the contract name in `spec C {` or the targets",
                 )
             )
-    return AuditResult(run.report(targets), tuple(run.timings))
+    return AuditResult(run.report(targets), tuple(run.timings), options.static)
 
 
 def gate(report: Report, fail_on: Severity | None, fail_on_unknown: bool = False) -> ExitCode:
@@ -274,16 +278,13 @@ class _Run:
             suppressed_findings=sum(1 for f in findings if f.suppressed),
             solc_version=", ".join(versions),
         )
-        from solvency.reports.merge import merge  # noqa: PLC0415
-
-        return merge(
-            tuple(str(t) for t in targets),
-            findings,
-            self.properties,
-            self.errors,
-            stats,
-            __version__,
-            static_ran=self.options.static,
+        return Report(
+            tool_version=__version__,
+            targets=tuple(str(t) for t in targets),
+            findings=tuple(findings),
+            properties=tuple(self.properties),
+            errors=tuple(self.errors),
+            stats=stats,
             source_roots=tuple(dict.fromkeys(str(c.root) for c in compiled)),
         )
 

@@ -19,7 +19,7 @@ from solvency.reports.json_report import (
     schema_errors,
 )
 from solvency.reports.markdown import render_markdown
-from solvency.reports.merge import merge
+from solvency.reports.merge import merge, merge_report
 from solvency.reports.sarif import render_sarif
 from solvency.reports.terminal import render_terminal
 
@@ -50,6 +50,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "merge",
+    "merge_report",
     "render",
     "render_html",
     "render_markdown",

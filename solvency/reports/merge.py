@@ -92,6 +92,20 @@ def merge(  # noqa: PLR0917 - the six parts of a report, in the order the brief 
 # --- findings ---------------------------------------------------------------------------
 
 
+def merge_report(raw: Report, *, static_ran: bool = True) -> Report:
+    """`merge` of a report that holds every engine's raw output (what an audit collects)."""
+    return merge(
+        raw.targets,
+        raw.findings,
+        raw.properties,
+        raw.errors,
+        raw.stats,
+        raw.tool_version,
+        static_ran=static_ran,
+        source_roots=raw.source_roots,
+    )
+
+
 def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Exact duplicates (same fingerprint and place) and one family's findings in one
     function become one finding; the most severe, most confident one leads."""
