@@ -23,6 +23,7 @@ from solvency.core.report import Report
 
 FORMATS = ("terminal", "json", "sarif", "markdown", "html")
 FAST_PROVE_TIMEOUT = 2.0  # seconds per obligation in --fast (the pre-commit hook)
+FAST_PROVE_BUDGET = 20.0  # seconds of proving per spec in --fast; what is left is UNKNOWN
 EXIT_CODES = """\
 exit codes (the CI gate):
   0  clean: no finding at or above --fail-on, no violated property
@@ -115,6 +116,15 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
     engines.add_argument(
         "--prove-timeout", type=float, metavar="S", help="seconds per proof obligation (10)"
     )
+    engines.add_argument(
+        "--prove-budget",
+        type=float,
+        metavar="S",
+        help=(
+            "seconds of proving per spec; obligations not reached are UNKNOWN "
+            f"(default: none, {FAST_PROVE_BUDGET:g} with --fast)"
+        ),
+    )
     engines.add_argument("--loop-bound", type=int, metavar="K", help="loop unrolling bound (3)")
     engines.add_argument("--seed", type=int, default=0, help="fuzzing seed (default 0)")
     engines.add_argument(
@@ -199,8 +209,13 @@ def _settings(args: argparse.Namespace) -> _Settings:
     budget = parse_budget(args.fuzz_budget) if args.fuzz_budget else config.fuzz_budget
     default_timeout = FAST_PROVE_TIMEOUT if fast else 10.0
     timeout = args.prove_timeout or config.prove_timeout or default_timeout
-    if timeout <= 0 or (args.loop_bound is not None and args.loop_bound <= 0):
-        raise UserError("--prove-timeout and --loop-bound must be positive")
+    prove_budget = args.prove_budget or (FAST_PROVE_BUDGET if fast else None)
+    if (
+        timeout <= 0
+        or (args.loop_bound is not None and args.loop_bound <= 0)
+        or (prove_budget is not None and prove_budget <= 0)
+    ):
+        raise UserError("--prove-timeout, --prove-budget and --loop-bound must be positive")
     options = AuditOptions(
         build=build,
         static=not args.no_static,
@@ -211,6 +226,7 @@ def _settings(args: argparse.Namespace) -> _Settings:
         fuzz_calls=budget.calls if budget else None,
         fuzz_seed=args.seed,
         prove_timeout_ms=int(timeout * 1000),
+        prove_budget_seconds=prove_budget,
         loop_bound=args.loop_bound or config.loop_bound or 3,
     )
     fail_on = args.fail_on or config.fail_on or "high"

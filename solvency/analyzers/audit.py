@@ -41,6 +41,7 @@ class AuditOptions:
     fuzz_calls: int | None = None
     fuzz_seed: int = 0
     prove_timeout_ms: int = 10_000
+    prove_budget_seconds: float | None = None  # whole prover run per spec; the rest UNKNOWN
     loop_bound: int = 3
 
     def stages(self) -> tuple[str, ...]:
@@ -231,7 +232,9 @@ class _Run:
         from solvency.analyzers.symbolic.api import ProveOptions, prove_compiled  # noqa: PLC0415
 
         options = ProveOptions(
-            timeout_ms=self.options.prove_timeout_ms, loop_bound=self.options.loop_bound
+            timeout_ms=self.options.prove_timeout_ms,
+            loop_bound=self.options.loop_bound,
+            deadline_seconds=self.options.prove_budget_seconds,
         )
 
         def show(p: Any) -> None:

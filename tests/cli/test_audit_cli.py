@@ -382,6 +382,19 @@ def test_fast_mode_audits_the_changed_file_and_its_importers(work: Path) -> None
     assert not any(p.engine == "fuzz" for p in report.properties)  # fast mode never fuzzes
 
 
+def test_prove_budget_leaves_the_rest_unknown_never_proved(work: Path) -> None:
+    sol = _bank(work / "src")
+    code, report = _audit(sol, "--no-fuzz", "--no-static", "--prove-budget", "0.001")
+    assert code == 0, report.errors  # UNKNOWN fails only with --fail-on-unknown
+    proved = [p for p in report.properties if p.engine != "fuzz"]
+    assert proved and all(p.status is Status.UNKNOWN for p in proved)
+    assert any("budget exhausted" in p.reason for p in proved)
+    code, _ = _audit(
+        sol, "--no-fuzz", "--no-static", "--prove-budget", "0.001", "--fail-on-unknown"
+    )
+    assert code == 1
+
+
 # ── documentation the gate relies on ────────────────────────────────────────────────────
 
 
