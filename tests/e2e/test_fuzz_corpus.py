@@ -89,7 +89,7 @@ FOUND = [
     ("erc20_escrow", "fee_on_transfer", 400, 0),
     ("erc20_escrow", "self_transfer", 800, 0),
     ("lending_market", "rounding", 600, 0),
-    ("lending_market", "missing_accrual", 5500, 0),
+    ("lending_market", "missing_accrual", 9000, 0),
     ("lending_market", "bad_debt_dust", 1200, 0),
     ("multi_collateral_pool", "b11_unchecked_token_call", 1000, 0),
     ("multi_collateral_pool", "b1_disable_without_health_check", 4000, 0),
