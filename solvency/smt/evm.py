@@ -25,7 +25,11 @@ from dataclasses import dataclass
 
 import z3
 
+from solvency.smt import terms
 from solvency.smt.terms import Term
+
+# Width changes are the same in every layer; the executor reaches them through this module.
+resize = terms.resize
 
 # Solidity's Panic(uint256) codes.
 PANIC_GENERIC = 0x00
@@ -449,16 +453,6 @@ def evm_type(name: str) -> EvmType:
                 return EvmType(kind, size * unit)
             break
     raise ValueError(f"not an elementary value type: {name!r}")
-
-
-def resize(x: Term, bits: int, signed: bool) -> Term:
-    """Keep the low `bits` bits, or extend by zeros or (`signed`) by the sign bit."""
-    have = _bits(x)
-    if have == bits:
-        return x
-    if have > bits:
-        return z3.Extract(bits - 1, 0, x)
-    return z3.SignExt(bits - have, x) if signed else z3.ZeroExt(bits - have, x)
 
 
 def cast(x: Term, src: EvmType, dst: EvmType) -> Term:
