@@ -233,6 +233,14 @@ class RevertsIf:
 
 
 @dataclass(frozen=True, slots=True)
+class SucceedsIf:
+    """`succeeds_if c`: c, read before the last call, ⇒ that call did not revert."""
+
+    cond: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
 class LetStmt:
     name: str
     value: Expr
@@ -259,7 +267,7 @@ class CallStmt:
     name_span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
-Stmt = Requires | RequiresInvariant | Ensures | RevertsIf | LetStmt | CallStmt
+Stmt = Requires | RequiresInvariant | Ensures | RevertsIf | SucceedsIf | LetStmt | CallStmt
 
 
 @dataclass(frozen=True, slots=True)

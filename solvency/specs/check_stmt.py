@@ -69,6 +69,16 @@ class StmtChecker(ExprChecker):
                         continue
                     cond = self.expect(c, before_call, BOOL, f"`{word}`")
                     out.append(typed.Reverts(cond, u, span=s.span))
+                case ast.SucceedsIf(cond=c):
+                    if kind != "rule" or before_call is None:
+                        self.env.diags.error(
+                            "`succeeds_if` must follow a `call` in a rule",
+                            s.span,
+                            "it says when that call must not revert, read in the state before it",
+                        )
+                        continue
+                    cond = self.expect(c, before_call, BOOL, "`succeeds_if`")
+                    out.append(typed.Succeeds(cond, span=s.span))
                 case ast.LetStmt(name=n, value=v):
                     value = self.check(v, ctx)
                     if self.fresh_name(n, s.span, ctx):

@@ -251,6 +251,9 @@ class _ToAst(Transformer[Token, Any]):
     def reverts_unless_stmt(self, meta: Any, e: ast.Expr) -> ast.RevertsIf:
         return ast.RevertsIf(e, True, span=self._s(meta))
 
+    def succeeds_if_stmt(self, meta: Any, e: ast.Expr) -> ast.SucceedsIf:
+        return ast.SucceedsIf(e, span=self._s(meta))
+
     def let_stmt(self, meta: Any, name: Token, e: ast.Expr) -> ast.LetStmt:
         return ast.LetStmt(str(name), e, span=self._s(meta))
 

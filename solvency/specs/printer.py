@@ -135,6 +135,8 @@ def stmt(s: ast.Stmt) -> str:
             return f"ensures {expr(c)};"
         case ast.RevertsIf(cond=c, unless=u):
             return f"{'reverts_unless' if u else 'reverts_if'} {expr(c)};"
+        case ast.SucceedsIf(cond=c):
+            return f"succeeds_if {expr(c)};"
         case ast.LetStmt(name=n, value=v):
             return f"let {n} = {expr(v)};"
         case ast.CallStmt() as c:

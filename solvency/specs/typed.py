@@ -317,6 +317,16 @@ class Reverts:
 
 
 @dataclass(frozen=True, slots=True)
+class Succeeds:
+    """`succeeds_if c`: c ⇒ the last call did not revert. `c` is read in the state before
+    that call. The converse of `reverts_if`, for liveness: exits and liquidations that
+    must go through."""
+
+    cond: TExpr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
 class LetStmt:
     name: str
     value: TExpr
@@ -335,7 +345,7 @@ class CallStmt:
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
-Stmt = Requires | RequiresInvariant | Ensures | Reverts | LetStmt | CallStmt
+Stmt = Requires | RequiresInvariant | Ensures | Reverts | Succeeds | LetStmt | CallStmt
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,7 +183,7 @@ class RuleCheck:
         # Evaluated in the pre-call state: old() operands and revert conditions.
         self._pre_reads: list[typed.TExpr] = []
         for stmt in self.after:
-            if isinstance(stmt, typed.Reverts):
+            if isinstance(stmt, typed.Reverts | typed.Succeeds):
                 self._pre_reads.append(stmt.cond)
             else:
                 self._pre_reads.extend(o.operand for o in _olds(stmt))
@@ -258,6 +258,9 @@ class RuleCheck:
                     if must_revert and not facts.reverted:
                         word = "reverts_unless" if unless else "reverts_if"
                         return self._broken(f"{word} condition: the call succeeded", bound, old)
+                case typed.Succeeds(cond=c):
+                    if facts.reverted and evaluate(c, pre):
+                        return self._broken("succeeds_if condition: the call reverted", bound, old)
                 case _ if facts.reverted:
                     continue
                 case typed.Requires(cond=cond) if not evaluate(cond, frame):
@@ -288,7 +291,12 @@ def _env_pairs(call: typed.CallStmt, env: ConcreteEnv) -> list[tuple[typed.TExpr
 def _olds(stmt: typed.Stmt) -> Iterator[typed.Old]:
     roots: list[typed.TExpr] = []
     match stmt:
-        case typed.Ensures(cond=c) | typed.Requires(cond=c) | typed.Reverts(cond=c):
+        case (
+            typed.Ensures(cond=c)
+            | typed.Requires(cond=c)
+            | typed.Reverts(cond=c)
+            | typed.Succeeds(cond=c)
+        ):
             roots.append(c)
         case typed.LetStmt(value=v):
             roots.append(v)

@@ -231,6 +231,9 @@ def _after(
                 holds = _lower(q, c, pre)
                 must = zt.not_(holds) if unless else holds
                 bad.append(zt.and_(gate, must, t.success))
+            case typed.Succeeds(cond=c):
+                pre = SmtFrame(t.pre, t.env, bindings=post.bindings)
+                bad.append(zt.and_(gate, _lower(q, c, pre), t.reverts))
             case typed.Requires(cond=c):
                 cond = _lower(q, c, post)
                 requires.append(cond)

@@ -41,7 +41,12 @@ def stmt_exprs(stmts: Iterable[typed.Stmt]) -> Iterator[typed.TExpr]:
     """The expressions a statement list reads (requires, ensures, call arguments …)."""
     for s in stmts:
         match s:
-            case typed.Requires(cond=c) | typed.Ensures(cond=c) | typed.Reverts(cond=c):
+            case (
+                typed.Requires(cond=c)
+                | typed.Ensures(cond=c)
+                | typed.Reverts(cond=c)
+                | typed.Succeeds(cond=c)
+            ):
                 yield c
             case typed.LetStmt(value=v):
                 yield v

@@ -115,6 +115,8 @@ INVALID = [
     ("rule r() { ensures true; call withdraw(1); }", "`ensures` before any call", "ensures",
      None),
     ("rule r() { reverts_if true; }", "must follow a `call`", "reverts_if", None),
+    ("rule r() { succeeds_if true; }", "must follow a `call`", "succeeds_if", None),
+    ("rule r() { call withdraw(1); succeeds_if 1; }", "must be bool", "1; }", None),
     ("invariant a: true { preserved { call withdraw(1); } }", "no `call` in a preserved block",
      "call", None),
     ("invariant a: oracle.price() == 0;", "only the contract's own view functions", "oracle",

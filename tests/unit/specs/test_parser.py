@@ -208,7 +208,8 @@ def test_invariant_with_every_clause() -> None:
 def test_rule_statements() -> None:
     body = stmts(
         "let x = 1; requires x > 0; call f(x, _); ensures result; reverts_if x == 2;"
-        " reverts_unless x != 3; call r = g(); call (a, b) = h() with (sender: u, value: 1);"
+        " reverts_unless x != 3; succeeds_if x == 4;"
+        " call r = g(); call (a, b) = h() with (sender: u, value: 1);"
         " call any; call any except [f, g(uint256)] with (timestamp: 5);"
     )
     assert body == (
@@ -218,6 +219,7 @@ def test_rule_statements() -> None:
         ast.Ensures(N("result")),
         ast.RevertsIf(b(BinOp.EQ, N("x"), num(2)), False),
         ast.RevertsIf(b(BinOp.NE, N("x"), num(3)), True),
+        ast.SucceedsIf(b(BinOp.EQ, N("x"), num(4))),
         ast.CallStmt("g", (), ("r",), (), ()),
         ast.CallStmt(
             "h", (), ("a", "b"), (), (ast.EnvItem("sender", N("u")), ast.EnvItem("value", num(1)))

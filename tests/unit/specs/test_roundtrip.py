@@ -144,6 +144,7 @@ STMT = st.one_of(
     st.builds(ast.RequiresInvariant, INV_REF),
     st.builds(ast.Ensures, EXPR),
     st.builds(ast.RevertsIf, EXPR, st.booleans()),
+    st.builds(ast.SucceedsIf, EXPR),
     st.builds(ast.LetStmt, NAMES, EXPR),
     CALL,
 )
