@@ -22,9 +22,9 @@ import z3
 
 from solvency.analyzers.fuzz.chain import CallResult, Chain, address_of, selector
 from solvency.build import BuildOptions, compile_target
-from solvency.smt import evm
+from solvency.smt import evm, evm_ops
 
-Op = Callable[..., evm.Outcome]
+Op = Callable[..., evm_ops.Outcome]
 
 
 @dataclass(frozen=True)
@@ -63,23 +63,23 @@ def _binary(op: str, t: str, rhs: str | None, checked: bool, legacy: bool) -> Fn
     signed = _t(t).signed
     tag = "" if checked or legacy else "_u"
 
-    def model(a: Any, b: Any) -> evm.Outcome:
-        return evm.binary(op, a, b, signed=signed, checked=checked, legacy=legacy)
+    def model(a: Any, b: Any) -> evm_ops.Outcome:
+        return evm_ops.binary(op, a, b, signed=signed, checked=checked, legacy=legacy)
 
     name = f"{NAMES[op]}_{t}{'_' + rhs if rhs else ''}{tag}"
     return Fn(name, (t, rhs or t), t, f"a {op} b", model, unchecked=not checked and not legacy)
 
 
 def _cast(src: str, dst: str) -> Fn:
-    def model(a: Any) -> evm.Outcome:
-        return evm.Outcome(evm.cast(a, _t(src), _t(dst)), ())
+    def model(a: Any) -> evm_ops.Outcome:
+        return evm_ops.Outcome(evm.cast(a, _t(src), _t(dst)), ())
 
     return Fn(f"cast_{src}_{dst}", (src,), dst, f"{dst}(a)", model)
 
 
 def _neg(t: str, checked: bool, legacy: bool) -> Fn:
-    def model(a: Any) -> evm.Outcome:
-        return evm.negate(a, checked=checked)
+    def model(a: Any) -> evm_ops.Outcome:
+        return evm_ops.negate(a, checked=checked)
 
     name = f"neg_{t}{'' if checked or legacy else '_u'}"
     return Fn(name, (t,), t, "-a", model, unchecked=not checked and not legacy)
@@ -89,8 +89,8 @@ def _modular(name: str, t: str, legacy: bool) -> Fn:
     code = evm.INVALID_OPCODE if legacy else evm.PANIC_DIV_ZERO
     f = evm.addmod if name == "addmod" else evm.mulmod
 
-    def model(a: Any, b: Any, c: Any) -> evm.Outcome:
-        return evm.Outcome(f(a, b, c), ((evm.div_by_zero(c), code),))
+    def model(a: Any, b: Any, c: Any) -> evm_ops.Outcome:
+        return evm_ops.Outcome(f(a, b, c), ((evm.div_by_zero(c), code),))
 
     return Fn(f"{name}_{t}", (t, t, t), t, f"{name}(a, b, c)", model)
 
@@ -99,14 +99,14 @@ def _compare(op: str, t: str) -> Fn:
     signed = _t(t).signed
     names = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
 
-    def model(a: Any, b: Any) -> evm.Outcome:
-        return evm.Outcome(evm.compare(op, a, b, signed=signed), ())
+    def model(a: Any, b: Any) -> evm_ops.Outcome:
+        return evm_ops.Outcome(evm_ops.compare(op, a, b, signed=signed), ())
 
     return Fn(f"{names[op]}_{t}", (t, t), "bool", f"a {op} b", model)
 
 
 def _bit_not(t: str) -> Fn:
-    return Fn(f"not_{t}", (t,), t, "~a", lambda a: evm.Outcome(evm.not_(a), ()))
+    return Fn(f"not_{t}", (t,), t, "~a", lambda a: evm_ops.Outcome(evm.not_(a), ()))
 
 
 def _functions(legacy: bool) -> list[Fn]:
@@ -191,7 +191,7 @@ ANY = -1  # the documented uninterpreted case of a symbolic exponent: any word i
 
 
 def _predict(
-    fn: Fn, outcome: evm.Outcome, syms: Sequence[Any], vals: Sequence[int]
+    fn: Fn, outcome: evm_ops.Outcome, syms: Sequence[Any], vals: Sequence[int]
 ) -> tuple[int | None, int]:
     """(revert code or None, returned word) from evm.py, folded by Z3 at these values."""
     pairs = [(s, evm.val(v, s.size())) for s, v in zip(syms, vals, strict=True)]

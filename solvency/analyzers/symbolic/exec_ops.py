@@ -1,6 +1,6 @@
 """Semantics of the data operations of the op model (everything but calls and control).
 
-Arithmetic goes through smt.evm.binary, which gives the wrapped value and the conditions
+Arithmetic goes through smt.evm_ops.binary, which gives the wrapped value and the conditions
 under which Solidity reverts (checked overflow, division by zero); those conditions become
 reverting paths here and are removed from the path condition.
 """
@@ -39,7 +39,7 @@ from solvency.analyzers.symbolic.exec_values import (
 )
 from solvency.ir import program as p
 from solvency.ir.types import ArrayType, ElementaryType, EnumType, StructType
-from solvency.smt import evm
+from solvency.smt import evm, evm_ops
 from solvency.smt import terms as zt
 from solvency.smt.terms import Term
 
@@ -156,7 +156,7 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
         if zt.is_bool(a) or zt.is_bool(b):
             r = zt.eq(a, b) if o == "==" else zt.not_(zt.eq(a, b))
         else:
-            r = evm.compare(o, a, b, signed=signed)
+            r = evm_ops.compare(o, a, b, signed=signed)
         assign(ctx, st, op.lvalue, r, op)
         return st
     rsort, signed = _arith_sort(ctx, st, op)
@@ -177,7 +177,7 @@ def _binary(ctx: Ctx, st: PState, op: p.BinaryOp, checked: bool) -> PState | Non
         ctx.fail_if(st, cheap)
         assign(ctx, st, op.lvalue, evm.mul(a, b), op)
         return st
-    out = evm.binary(
+    out = evm_ops.binary(
         o, a, b, signed=signed, checked=checked, legacy=ctx.programs.solc_version < (0, 8, 0)
     )
     if o == "**" and not evm.exp_exact(a, b).eq(zt.bool_val(True)):

@@ -13,7 +13,7 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvency.smt import evm
+from solvency.smt import evm, evm_ops
 from tests.unit.smt import reference as ref
 
 WIDTHS = st.sampled_from([8, 16, 24, 32, 64, 128, 160, 248, 256])
@@ -181,7 +181,7 @@ def test_shifts_of_every_amount(c: tuple[int, int, int, int]) -> None:
         (">>", True, ref.shift_right(a, s, bits, True)),
         (">>", False, ref.shift_right(a, s, bits, False)),
     ):
-        out = evm.binary(op, ta, ts, signed=signed, checked=True)
+        out = evm_ops.binary(op, ta, ts, signed=signed, checked=True)
         assert ev(out.value) == want and out.reverts == ()
 
 
@@ -202,8 +202,8 @@ def test_bitwise_and_comparisons(p: tuple[int, int, int]) -> None:
         ("==", a == b, a == b),
         ("!=", a != b, a != b),
     ):
-        assert ev(evm.compare(op, ta, tb, signed=False)) == u, op
-        assert ev(evm.compare(op, ta, tb, signed=True)) == s, op
+        assert ev(evm_ops.compare(op, ta, tb, signed=False)) == u, op
+        assert ev(evm_ops.compare(op, ta, tb, signed=True)) == s, op
 
 
 @SETTINGS
@@ -225,7 +225,7 @@ def test_binary_reverts_exactly_when_solidity_does(
     if op == "**":
         b %= 2 * bits + 2
     x, y = ref.num(a, bits, signed), ref.num(b, bits, signed)
-    out = evm.binary(op, bv(a, bits), bv(b, bits), signed=signed, checked=checked)
+    out = evm_ops.binary(op, bv(a, bits), bv(b, bits), signed=signed, checked=checked)
     codes = [code for cond, code in out.reverts if ev(cond)]
     if op in "/%" and y == 0:
         assert codes == [evm.PANIC_DIV_ZERO]
@@ -248,7 +248,7 @@ def test_binary_reverts_exactly_when_solidity_does(
 
 
 def test_legacy_division_by_zero_hits_invalid() -> None:
-    out = evm.binary("/", bv(1, 256), bv(0, 256), signed=False, checked=False, legacy=True)
+    out = evm_ops.binary("/", bv(1, 256), bv(0, 256), signed=False, checked=False, legacy=True)
     assert [code for cond, code in out.reverts if ev(cond)] == [evm.INVALID_OPCODE]
 
 
@@ -258,4 +258,4 @@ def test_mismatched_widths_and_unknown_operators_are_rejected() -> None:
     with pytest.raises(ValueError, match="expected 16"):
         evm.add_overflows(bv(1, 8), bv(1, 8), 16, False)
     with pytest.raises(ValueError, match="operator"):
-        evm.binary("//", bv(1, 8), bv(1, 8), signed=False, checked=True)
+        evm_ops.binary("//", bv(1, 8), bv(1, 8), signed=False, checked=True)
