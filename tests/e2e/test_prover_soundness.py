@@ -113,10 +113,6 @@ def result(stem: str, contract: str, prop: str) -> PropertyResult:
     return got[prop]
 
 
-def xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 def case(stem: str, contract: str, prop: str, expect: Expect, *marks: pytest.MarkDecorator):
     return pytest.param(stem, contract, prop, expect, marks=marks, id=f"{contract}.{prop}")
 
@@ -198,16 +194,7 @@ CASES = [
     case("Legacy076", "Legacy", "mul8_false", CONFIRMED),
     case("Legacy076", "Legacy", "div_zero_true", PROVED),
     case("Legacy076", "Legacy", "wrap_sum_false", CONFIRMED),
-    case(
-        "Legacy076",
-        "Legacy",
-        "assert",
-        VIOLATED,
-        xfail(
-            "0.7.6 assert is INVALID (0xfe), the replay expects Panic(0x01): UNKNOWN; "
-            "reported to prover-checks"
-        ),
-    ),
+    case("Legacy076", "Legacy", "assert", CONFIRMED),  # INVALID (0xfe), not Panic(0x01)
     # ── modifiers, inheritance, function pointers ────────────────────────────────────────
     case("Control08", "Flow", "modifier_tail_false", not_proved("modifier")),
     case("Control08", "Flow", "two_placeholders_false", CONFIRMED),

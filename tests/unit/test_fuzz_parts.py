@@ -207,3 +207,13 @@ def test_integer_keys_of_nested_mappings_are_probed_under_tracked_addresses() ->
         tracker.add_integer(v)
     tracker.settle(lambda slot: words.get(slot, 0))
     assert sorted(tracker.keys(UINT256)) == [7, 9]
+
+
+def test_halts_keep_their_reason_so_legacy_asserts_are_recognised() -> None:
+    from solvency.analyzers.fuzz.chain import decode_failure
+
+    result = decode_failure("Halt { reason: InvalidFEOpcode, gas_used: 30000000 }")
+    assert not result.success and result.reason == "Halt(InvalidFEOpcode)"
+    assert (
+        decode_failure("Halt { reason: OutOfGas(Basic), gas_used: 1 }").reason == "Halt(OutOfGas)"
+    )

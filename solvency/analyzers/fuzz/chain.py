@@ -16,6 +16,7 @@ from pyrevm import EVM, BlockEnv
 from solvency.build.artifacts import AbiEntry
 
 _OUTPUT = re.compile(r"output: 0x([0-9a-fA-F]*)")
+_HALT = re.compile(r"Halt \{ reason: (\w+)")
 _ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
 _PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
 
@@ -177,5 +178,8 @@ def decode_failure(text: str) -> CallResult:
         if 68 + n <= len(output):
             return CallResult(False, output, output[68 : 68 + n].decode("utf-8", "replace"))
     if match is None:
+        halt = _HALT.search(text)  # "Halt { reason: InvalidFEOpcode, … }": keep the reason
+        if halt:
+            return CallResult(False, b"", f"Halt({halt.group(1)})")
         return CallResult(False, b"", text.split("{", 1)[0].strip() or text[:200])
     return CallResult(False, output, f"revert 0x{output.hex()}" if output else "revert")
