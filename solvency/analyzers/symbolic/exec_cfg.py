@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 
 from solvency.analyzers.symbolic.exec_mem import coerce, read
-from solvency.analyzers.symbolic.exec_ops import assign, execute
+from solvency.analyzers.symbolic.exec_ops import assign, call_aliases, execute
 from solvency.analyzers.symbolic.exec_state import Ctx, PState, merge
 from solvency.analyzers.symbolic.exec_values import sort_of, zero_of
 from solvency.ir import program as p
@@ -136,6 +136,8 @@ class Walker:
                 defined.add(lv.name)
             result: PState | str | None
             if isinstance(op, p.CallOp | p.ExternalCallOp | p.SolidityCallOp):
+                if isinstance(op, p.CallOp):
+                    call_aliases(self.ctx, st, op)
                 if st.guard is not None and not isinstance(op, p.SolidityCallOp):
                     result = self._guarded_call(node, st, st.guard, op)
                 else:

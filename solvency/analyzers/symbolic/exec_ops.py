@@ -37,6 +37,7 @@ from solvency.analyzers.symbolic.exec_values import (
     word_sort,
     zero_of,
 )
+from solvency.core.location import Location
 from solvency.ir import program as p
 from solvency.ir.types import ArrayType, ElementaryType, EnumType, StructType
 from solvency.smt import evm, evm_ops
@@ -77,13 +78,59 @@ def assign(ctx: Ctx, st: PState, lv: p.Operand, value: Value, op: p.Op) -> None:
     st.locals[lv.name] = value  # temporaries keep their width (Slither's type can be wrong)
 
 
+def _assign_op(ctx: Ctx, st: PState, op: p.Assign) -> None:
+    lv, rv = op.lvalue, op.rvalue
+    value = read(ctx, st, rv, op.location, sort_of(lv.type))
+    if isinstance(value, MStruct | MArray) and _aliases(st, lv, rv):
+        # `a = b` on memory makes two names for one object; memory aggregates are
+        # modelled as values, so a write through one would not show through the other:
+        # never claim a proof over it.
+        ctx.unsupported_at(f"memory alias {lv.name} = {rv.name}", op.location)
+    assign(ctx, st, lv, value, op)
+
+
+def _aliases(st: PState, lv: p.Operand, rv: p.Operand) -> bool:
+    """Whether assigning the memory aggregate named by `rv` to `lv` creates a second name
+    for it: from a named variable (not a fresh temporary) into a memory local or into a
+    place inside a memory aggregate."""
+    if rv.kind is not p.VarKind.LOCAL:
+        return False
+    if lv.kind is p.VarKind.LOCAL:
+        return not lv.storage_pointer
+    return lv.kind is p.VarKind.REF and isinstance(st.locals.get(lv.name), MemLoc)
+
+
+def _returned_params(
+    ctx: Ctx, operands: tuple[p.Operand, ...], values: tuple[Value, ...], loc: Location | None
+) -> None:
+    """An internal function returning its own memory parameter hands the caller a second
+    name for the caller's object: not modelled (memory aggregates are values)."""
+    if len(ctx.stack) < 2:
+        return  # the entry point: what it returns leaves the contract as ABI data
+    program = ctx.programs.functions.get(ctx.stack[-1])
+    if program is None:
+        return
+    params = {prm.name for prm in program.params if prm.name}
+    for o, v in zip(operands, values, strict=False):
+        if o.kind is p.VarKind.LOCAL and o.name in params and isinstance(v, MStruct | MArray):
+            ctx.unsupported_at(f"memory alias: {program.key} returns its parameter {o.name}", loc)
+
+
+def call_aliases(ctx: Ctx, st: PState, op: p.CallOp) -> None:
+    """One memory object passed as two arguments of an inlined call is two names for it
+    inside the callee: not modelled (memory aggregates are values)."""
+    names = [a.name for a in op.args if a.kind is p.VarKind.LOCAL]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        if isinstance(st.locals.get(name), MStruct | MArray):
+            ctx.unsupported_at(f"memory alias: {name} passed twice to {op.callee}", op.location)
+
+
 def execute(ctx: Ctx, st: PState, op: p.Op, checked: bool) -> PState | None:
     """Run one non-call operation; None when every path of `st` stops here."""
     loc = op.location
     match op:
-        case p.Assign(lvalue=lv, rvalue=rv):
-            value = read(ctx, st, rv, loc, sort_of(lv.type))
-            assign(ctx, st, lv, value, op)
+        case p.Assign():
+            _assign_op(ctx, st, op)
         case p.BinaryOp():
             return _binary(ctx, st, op, checked)
         case p.UnaryOp(lvalue=lv, op=o, operand=x):
@@ -101,6 +148,7 @@ def execute(ctx: Ctx, st: PState, op: p.Op, checked: bool) -> PState | None:
             st.cond = term(ctx, st, v, loc, zt.bool_sort())
         case p.ReturnOp(values=vs):
             st.ret = tuple(read(ctx, st, v, loc) for v in vs)
+            _returned_params(ctx, vs, st.ret, loc)
         case p.DeleteOp(target=t):
             from solvency.analyzers.symbolic.exec_arrays import delete  # noqa: PLC0415
 
