@@ -12,7 +12,12 @@ answered in milliseconds when satisfiable. So each query runs
    only a model of the original query counts, and the bit-vector form never proves;
 3. the integer form with the full budget.
 
-Fixed seed and resource limit, as smt.solver.Session; unknown carries Z3's reason.
+Fixed seed and resource limit, as smt.solver.Session; unknown carries Z3's reason. Each
+portfolio solves in a Z3 context of its own (terms are built in the global context and
+translated on the way in), and so does each bit-vector attempt: a query that timed out in
+the shared context left it slow for the next solver (an abstracted mulDiv query answered
+in 0.03 s alone took over 10 s right after an exact one timed out), and a verdict should
+not depend on which queries ran before it.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ class Portfolio:
         self.config = config
         self.rw = Rewriter()
         self.wide = Widener()
-        self._solver = z3.Solver()
+        self._ctx = z3.Context()
+        self._solver = z3.Solver(ctx=self._ctx)
         self._solver.set("random_seed", config.seed, "rlimit", config.rlimit)
         self._stack: list[list[Term]] = [[]]
         self._model: Any = None
@@ -48,8 +54,14 @@ class Portfolio:
     def add(self, *terms: Term) -> None:
         for t in terms:
             r = self.rw(t)
-            self._solver.add(r)
+            self._solver.add(self._in(r))
             self._stack[-1].append(r)
+
+    def _in(self, t: Term) -> Term:
+        """`t` in this portfolio's context (a Python bool becomes a literal there)."""
+        if isinstance(t, bool):
+            return z3.BoolVal(t, self._ctx)
+        return t.translate(self._ctx)
 
     @contextmanager
     def scope(self) -> Iterator[Portfolio]:
@@ -63,13 +75,14 @@ class Portfolio:
             self._model = None
 
     def check(self, goal: Term) -> CheckResult:
-        g = self.rw(goal)
+        wide_goal = self.rw(goal)
+        g = self._in(wide_goal)
         total = self.config.timeout_ms
         quick = min(QUICK_MS, total)
         r = self._int(g, quick)
         if r.verdict is not Verdict.UNKNOWN:
             return r
-        if self._wide(g, min(WIDE_MS, total)):
+        if self._wide(wide_goal, g, min(WIDE_MS, total)):
             return CheckResult(Verdict.SAT)
         return self._int(g, total) if total > quick else r
 
@@ -84,19 +97,21 @@ class Portfolio:
             return CheckResult(Verdict.UNSAT)
         return CheckResult(Verdict.UNKNOWN, str(self._solver.reason_unknown()))
 
-    def _wide(self, goal: Term, timeout_ms: int) -> bool:
-        """A model from the bit-vector form, confirmed on the integer form."""
+    def _wide(self, rewritten: Term, goal: Term, timeout_ms: int) -> bool:
+        """A model from the bit-vector form (`rewritten` widened, in a context of its own),
+        confirmed on the integer form (`goal`, in this portfolio's context)."""
         try:
             terms = [self.wide(t) for frame in self._stack for t in frame]
-            terms.append(self.wide(goal))
+            terms.append(self.wide(rewritten))
         except UnwidenableError:
             return False
-        s = z3.Solver()
+        ctx = z3.Context()
+        s = z3.Solver(ctx=ctx)
         s.set("timeout", timeout_ms, "random_seed", self.config.seed)
-        s.add(*terms)
+        s.add(*(t.translate(ctx) for t in terms))
         if s.check() != z3.sat:
             return False
-        pins = self.wide.pins(s.model())
+        pins = [self._in(p) for p in self.wide.pins(s.model())]
         self._solver.push()
         try:
             self._solver.add(*pins)
@@ -112,7 +127,7 @@ class Portfolio:
         """`t` in the last model (model completion: unconstrained parts get a default)."""
         if self._model is None:
             raise RuntimeError("value() needs a preceding sat check")
-        return zt.as_python(self._model.eval(t, model_completion=True))
+        return zt.as_python(self._model.eval(self._in(t), model_completion=True))
 
 
 class UnwidenableError(Exception):

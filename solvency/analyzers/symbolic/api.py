@@ -27,6 +27,13 @@ class ProveOptions:
     replay: bool = True  # replay counterexamples on revm to confirm them
     properties: tuple[str, ...] = ()  # only these (by name; "assert" for the asserts); () all
     deadline_seconds: float | None = None  # whole run; then the rest is UNKNOWN (budget)
+    # Calls of the bounded search from the deployed state for what stays UNKNOWN (needs
+    # replay); 0 switches it off. Fixed seed and call budget: the result repeats.
+    search_calls: int = 2_000
+    # "auto": exact arithmetic, and on a Z3 timeout the query again with nonlinear
+    # operations abstracted (a sound over-approximation); "exact": never abstract;
+    # "abstract": the abstracted query first (exact only where it cannot decide).
+    nonlinear: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,17 +15,20 @@ Verdict rules (soundness first):
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from solvency.analyzers.symbolic import counterexample as cx
 from solvency.analyzers.symbolic import obligations as ob
 from solvency.analyzers.symbolic import sums, walk
 from solvency.analyzers.symbolic.api import ProveOptions, ProveProgress
 from solvency.analyzers.symbolic.counterexample import Draft
+from solvency.analyzers.symbolic.plans import Builder, Plan, plan
 from solvency.analyzers.symbolic.replay import Replayer
 from solvency.analyzers.symbolic.results import FnVerdict, Property, aggregate, settle
+from solvency.analyzers.symbolic.search import settle_by_search
 from solvency.analyzers.symbolic.transition import (
     EncodeOptions,
     Transition,
@@ -43,10 +46,19 @@ from solvency.smt.solver import CheckResult, SolverConfig, Verdict
 from solvency.smt.state import SymbolicEnv, SymbolicState
 from solvency.smt.terms import Term
 from solvency.specs import typed
-from solvency.specs.ast import Span
 
 CONSTRUCTOR = "constructor"
-Builder = Callable[[ob.Context], ob.Query]
+ABSTRACT = "#abstract"  # encoding-cache suffix: nonlinear operations abstracted
+OVER = "over-approximation"  # the assumption kind exec_nonlinear records per abstracted site
+Z3_UNKNOWN = "Z3 returned unknown"
+ABSTRACT_PROOF = (
+    "proved with nonlinear arithmetic abstracted (a sound over-approximation; the exact "
+    "query timed out)"
+)
+ABSTRACT_MODEL = (
+    "abstract model only: Z3 timed out on exact arithmetic and found this model with "
+    "nonlinear arithmetic abstracted, which over-approximates"
+)
 NOT_SELF = Assumption(
     "caller-not-self", "the caller is never the contract itself (msg.sender != this)"
 )
@@ -70,62 +82,6 @@ class Encoded:
         return self.session.check(goal)
 
 
-@dataclass
-class Plan:
-    name: str
-    kind: PropertyKind
-    location: Span | None
-    satisfy: bool = False
-    skip: str | None = None
-    targets: list[tuple[Function | None, Builder]] = field(default_factory=list)
-
-
-def plan(spec: typed.CheckedSpec) -> list[Plan]:
-    out: list[Plan] = []
-    for inv in spec.invariants:
-        p = Plan(inv.name, PropertyKind.INVARIANT, inv.span)
-        problems = walk.unmodelled(walk.invariant_exprs(inv))
-        if problems:
-            p.skip = "; ".join(problems)
-        else:
-            p.targets.append((None, _init_builder(inv)))
-            p.targets.extend((f, _step_builder(inv)) for f in inv.functions if f.changes_state)
-        out.append(p)
-    for rule in spec.rules:
-        kind = PropertyKind.SATISFY if rule.satisfy else PropertyKind.RULE
-        p = Plan(rule.name, kind, rule.span, satisfy=rule.satisfy)
-        calls = [i for i, s in enumerate(rule.body) if isinstance(s, typed.CallStmt)]
-        problems = walk.unmodelled(walk.rule_exprs(rule))
-        if len(calls) != 1:
-            p.skip = f"the rule makes {len(calls)} calls; the prover checks one-call rules"
-        elif problems:
-            p.skip = "; ".join(problems)
-        else:
-            call = rule.body[calls[0]]
-            assert isinstance(call, typed.CallStmt)
-            excluded = {f.signature for f in call.excluded}
-            functions = (
-                [call.function]
-                if call.function is not None
-                else [f for f in spec.contract.entry_points() if f.signature not in excluded]
-            )
-            p.targets.extend((f, _rule_builder(rule, calls[0])) for f in functions)
-        out.append(p)
-    return out
-
-
-def _init_builder(inv: typed.Invariant) -> Builder:
-    return lambda ctx: ob.invariant_init(ctx.spec, ctx.t, inv)
-
-
-def _step_builder(inv: typed.Invariant) -> Builder:
-    return lambda ctx: ob.invariant_step(ctx, inv)
-
-
-def _rule_builder(rule: typed.Rule, index: int) -> Builder:
-    return lambda ctx: ob.rule_step(ctx, rule, index)
-
-
 class Prover:
     def __init__(
         self, spec: typed.CheckedSpec, options: ProveOptions, replayer: Replayer | None
@@ -138,17 +94,19 @@ class Prover:
         self.sums = walk.sums(exprs)
         self._encoded: dict[str, Encoded | str] = {}
 
-    def encode(self, f: Function | None) -> Encoded | str:
-        key = CONSTRUCTOR if f is None else f.signature
+    def encode(self, f: Function | None, *, abstract: bool = False) -> Encoded | str:
+        key = (CONSTRUCTOR if f is None else f.signature) + (ABSTRACT if abstract else "")
         if key not in self._encoded:
             try:
-                self._encoded[key] = self._encode(f)
+                self._encoded[key] = self._encode(f, abstract)
             except (InternalError, NotImplementedError, ValueError, KeyError, TypeError) as exc:
                 self._encoded[key] = f"{type(exc).__name__}: {exc}"
         return self._encoded[key]
 
-    def _encode(self, f: Function | None) -> Encoded:
-        options = EncodeOptions(loop_bound=self.options.loop_bound)
+    def _encode(self, f: Function | None, abstract: bool = False) -> Encoded:
+        options = EncodeOptions(
+            loop_bound=self.options.loop_bound, nonlinear="abstract" if abstract else "exact"
+        )
         contract = self.spec.contract
         name = CONSTRUCTOR if f is None else f.name
         env = SymbolicEnv.fresh(name)
@@ -183,7 +141,7 @@ class Prover:
             q = build(enc.ctx)
         except (InternalError, ValueError, KeyError, TypeError) as exc:
             return FnVerdict(fname, Status.ERROR, f"cannot state the property: {exc}")
-        verdict = self._decide(p, enc, q, fname)
+        verdict, enc, q = self._verdict(p, f, build, enc, q)
         t = enc.t
         extra = (INPUTS_FIXED,) if t.pre.inputs else ()
         if enc.name != CONSTRUCTOR:
@@ -193,14 +151,63 @@ class Prover:
             verdict.status,
             verdict.reason,
             verdict.bound,
-            (*t.assumptions, *q.assumptions, *extra, *verdict.assumptions),
+            (*_kept(t, verdict), *q.assumptions, *extra, *verdict.assumptions),
             verdict.counterexample,
             frozenset(q.deps),
             time.perf_counter() - start,
             verdict.vacuous,
         )
 
-    def _decide(self, p: Plan, enc: Encoded, q: ob.Query, fname: str) -> FnVerdict:
+    def _verdict(
+        self, p: Plan, f: Function | None, build: Builder, enc: Encoded, q: ob.Query
+    ) -> tuple[FnVerdict, Encoded, ob.Query]:
+        """Exact arithmetic first; when Z3 runs out of time on it (or with
+        nonlinear="abstract", at once), the query with nonlinear operations abstracted
+        (exec_nonlinear: an over-approximation, so UNSAT there is a proof; a model there is
+        not a counterexample until the EVM replays it). Satisfy queries are existential and
+        never take the abstract path."""
+        mode = self.options.nonlinear
+        exact: FnVerdict | None = None
+        if mode != "abstract" or p.satisfy:
+            exact = self._decide(p, enc, q, enc.name)
+            if mode == "exact" or p.satisfy or not _timed_out(exact):
+                return exact, enc, q
+        got = self._abstract(p, f, build, enc, q)
+        if got is None:  # nothing nonlinear to abstract: the same query again is no help
+            return exact or self._decide(p, enc, q, enc.name), enc, q
+        verdict = got[0]
+        if not _timed_out(verdict):
+            return got
+        if exact is None:
+            exact = self._decide(p, enc, q, enc.name)
+            if not _timed_out(exact):
+                return exact, enc, q
+        why = f"{exact.reason}; with nonlinear arithmetic abstracted too: {verdict.reason}"
+        return dataclasses.replace(exact, reason=why), enc, q
+
+    def _abstract(
+        self, p: Plan, f: Function | None, build: Builder, enc: Encoded, q: ob.Query
+    ) -> tuple[FnVerdict, Encoded, ob.Query] | None:
+        abs_enc = self.encode(f, abstract=True)
+        if isinstance(abs_enc, str) or not any(a.kind == OVER for a in abs_enc.t.assumptions):
+            return None
+        try:
+            abs_q = build(abs_enc.ctx)
+        except (InternalError, ValueError, KeyError, TypeError):
+            return None
+        return self._decide(p, abs_enc, abs_q, abs_enc.name, exact=(enc, q)), abs_enc, abs_q
+
+    def _decide(
+        self,
+        p: Plan,
+        enc: Encoded,
+        q: ob.Query,
+        fname: str,
+        exact: tuple[Encoded, ob.Query] | None = None,
+    ) -> FnVerdict:
+        """The verdict of one query; `exact` is given when `enc` is the abstracted encoding
+        (then the exact one decides vacuity, since a model of the abstraction is no proof
+        that some real execution gets through the assumptions)."""
         t, s = enc.t, enc.session
         unsupported = "; ".join(
             f"{u.what} at {u.location.short() if u.location else 'unknown location'}"
@@ -212,14 +219,16 @@ class Prover:
             enc.add(*q.hyps, *t.pre.assumptions, *t.post.assumptions)
             r = enc.check(q.violation)
             if r.verdict is Verdict.UNKNOWN:
-                why = f"Z3 returned unknown ({r.reason or 'no reason given'})"
+                why = f"{Z3_UNKNOWN} ({r.reason or 'no reason given'})"
                 if unsupported:
                     why += f"; unsupported: {unsupported}"
                 return FnVerdict(fname, Status.UNKNOWN, why)
             if p.satisfy:
                 return self._satisfy(p, enc, q, r, unsupported=unsupported, bound=bound)
             if r.verdict is Verdict.SAT:
-                return self._violated(p, enc, q, unsupported=unsupported, sum_notes=sum_notes)
+                return self._violated(
+                    p, enc, q, unsupported=unsupported, sum_notes=sum_notes, abstract=bool(exact)
+                )
             vac = enc.check(q.vacuity)
             if vac.verdict is Verdict.UNSAT and enc.check(zt.bool_val(True)).verdict is (
                 Verdict.UNSAT
@@ -228,16 +237,24 @@ class Prover:
                 # nothing was checked for this function, whatever the others say
                 why = "vacuous: the assumptions alone are unsatisfiable for this function"
                 return FnVerdict(fname, Status.VACUOUS, why)
+        if exact is not None and vac.verdict is Verdict.SAT:
+            vac = self._exact_vacuity(*exact)
         vacuous = vac.verdict is Verdict.UNSAT
         if unsupported:
             return FnVerdict(fname, Status.UNKNOWN, f"unsupported: {unsupported}")
+        how = ABSTRACT_PROOF if exact is not None else ""
         if bound is not None:
-            why = f"proved with loops unrolled {bound} times"
+            why = f"proved with loops unrolled {bound} times" + (f", {how}" if how else "")
             return FnVerdict(fname, Status.PROVED_BOUNDED, why, bound, vacuous=vacuous)
-        why = "vacuous" if vacuous else ""
+        why = "; ".join(x for x in (how, "vacuous" if vacuous else "") if x)
         if vac.verdict is Verdict.UNKNOWN:
-            why = f"vacuity not decided (Z3: {vac.reason})"
+            why = "; ".join(x for x in (how, f"vacuity not decided (Z3: {vac.reason})") if x)
         return FnVerdict(fname, Status.PROVED, why, vacuous=vacuous)
+
+    def _exact_vacuity(self, enc: Encoded, q: ob.Query) -> CheckResult:
+        with enc.session.scope():
+            enc.add(*q.hyps, *enc.t.pre.assumptions, *enc.t.post.assumptions)
+            return enc.check(q.vacuity)
 
     def _satisfy(
         self,
@@ -273,12 +290,25 @@ class Prover:
         return "; ".join(notes)
 
     def _violated(
-        self, p: Plan, enc: Encoded, q: ob.Query, *, unsupported: str, sum_notes: str
+        self,
+        p: Plan,
+        enc: Encoded,
+        q: ob.Query,
+        *,
+        unsupported: str,
+        sum_notes: str,
+        abstract: bool = False,
     ) -> FnVerdict:
         fname = enc.name
         draft = self._draft(p, enc, q)
         caveat = "; ".join(
-            x for x in (unsupported and f"unsupported: {unsupported}", sum_notes) if x
+            x
+            for x in (
+                abstract and ABSTRACT_MODEL,
+                unsupported and f"unsupported: {unsupported}",
+                sum_notes,
+            )
+            if x
         )
         if self.replayer is None:
             cex = draft.counterexample
@@ -360,6 +390,19 @@ class Prover:
         return out
 
 
+def _timed_out(v: FnVerdict) -> bool:
+    return v.status is Status.UNKNOWN and v.reason.startswith(Z3_UNKNOWN)
+
+
+def _kept(t: Transition, verdict: FnVerdict) -> tuple[Assumption, ...]:
+    """The transition's assumptions a verdict relies on: a proof over the abstracted
+    encoding covers every real run, so its over-approximation sites are not open
+    assumptions of that proof (the reason says how it was proved)."""
+    if verdict.status.is_proof:
+        return tuple(a for a in t.assumptions if a.kind != OVER)
+    return t.assumptions
+
+
 def _has_assert(f: Function, spec: typed.CheckedSpec) -> bool:
     """Whether `f` or anything in the contract may hit a Solidity assert (internal
     functions are inlined, so any assert in the contract counts)."""
@@ -416,4 +459,7 @@ def run_checks(
     if checked:
         done += len(checked)
         props["assert"] = aggregate("assert", PropertyKind.ASSERT, contract, checked)
-    return tuple(settle(props)), done
+    settled = settle(props)
+    if replayer is not None and options.search_calls > 0 and not late:
+        settled = settle_by_search(settled, replayer, options.search_calls, options.seed)
+    return tuple(settled), done

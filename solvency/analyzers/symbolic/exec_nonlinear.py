@@ -70,16 +70,20 @@ def abstract(
     bv = zt.bv_sort(n)
     zero, one = zt.value(0, bv), zt.value(1, bv)
     name = {"*": "mul", "/": "div", "%": "mod", "**": "exp"}[op]
-    b = b if op != "**" or zt.bits_of(b) == n else evm.resize(b, n, False)
-    r = zt.apply(zt.function(f"nonlinear.{name}{n}", [bv, bv], bv), [a, b])
+    # The exponent keeps its own width (uint256 under a uint8 base): truncating it would
+    # make 2**256 look like 2**0 and drop real runs from the over-approximation.
+    m = zt.bits_of(b)
+    bm = zt.bv_sort(m)
+    r = zt.apply(zt.function(f"nonlinear.{name}{n}_{m}", [bv, bm], bv), [a, b])
     facts: list[Term] = []
     if op == "**":
-        ovf = zt.apply(zt.function(f"nonlinear.exp_ovf{n}", [bv, bv], zt.bool_sort()), [a, b])
+        ovf = zt.apply(zt.function(f"nonlinear.exp_ovf{n}_{m}", [bv, bm], zt.bool_sort()), [a, b])
+        b0, b1 = zt.value(0, bm), zt.value(1, bm)
         facts += [
-            zt.implies(zt.eq(b, zero), zt.and_(zt.eq(r, one), zt.not_(ovf))),
-            zt.implies(zt.eq(b, one), zt.and_(zt.eq(r, a), zt.not_(ovf))),
+            zt.implies(zt.eq(b, b0), zt.and_(zt.eq(r, one), zt.not_(ovf))),
+            zt.implies(zt.eq(b, b1), zt.and_(zt.eq(r, a), zt.not_(ovf))),
             zt.implies(zt.or_(zt.eq(a, zero), zt.eq(a, one)), zt.not_(ovf)),
-            zt.implies(zt.and_(zt.eq(a, zero), zt.not_(zt.eq(b, zero))), zt.eq(r, zero)),
+            zt.implies(zt.and_(zt.eq(a, zero), zt.not_(zt.eq(b, b0))), zt.eq(r, zero)),
             zt.implies(zt.eq(a, one), zt.eq(r, one)),
             # Without overflow a power of a base ≥ 1 is at least 1 (so dividing by it is safe).
             zt.implies(zt.and_(zt.not_(ovf), zt.not_(zt.eq(a, zero))), evm.ge(r, one)),
@@ -87,7 +91,7 @@ def abstract(
         if checked:
             ctx.fail_if(st, ovf)
     elif op == "*":
-        ovf = zt.apply(zt.function(f"nonlinear.mul_ovf{n}", [bv, bv], zt.bool_sort()), [a, b])
+        ovf = zt.apply(zt.function(f"nonlinear.mul_ovf{n}_{m}", [bv, bm], zt.bool_sort()), [a, b])
         facts += [
             zt.implies(
                 zt.or_(zt.eq(a, zero), zt.eq(b, zero)), zt.and_(zt.eq(r, zero), zt.not_(ovf))

@@ -12,12 +12,15 @@ from the constructor is a separate question, which the note states.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
-from solvency.analyzers.fuzz.api import Prepared, helper_lookup, prepare_compiled
+from solvency.analyzers.fuzz.api import Prepared, helper_lookup, prepare_compiled, run_campaign
+from solvency.analyzers.fuzz.campaign import FuzzConfig
 from solvency.analyzers.fuzz.chain import CallFailedError, DeployError
 from solvency.analyzers.fuzz.checks import InvariantCheck, Outcome
 from solvency.analyzers.fuzz.recipe import default_recipe, load_recipe
+from solvency.analyzers.fuzz.results import FuzzOutcome
 from solvency.analyzers.fuzz.runner import ASSERT, Runner
 from solvency.analyzers.fuzz.state import to_int_address
 from solvency.analyzers.symbolic.counterexample import Draft
@@ -79,6 +82,24 @@ class Replayer:
             return [], []
         keys = runner.base_keys
         return list(keys.addresses), list(keys.integers)
+
+    def search(self, seeds: Sequence[Counterexample], calls: int, seed: int) -> FuzzOutcome | str:
+        """A fuzz campaign of `calls` calls from the deployment (`seeds` first), or why
+        none could run. Budgeted in calls only, so it repeats on any machine."""
+        self._ready()
+        if self._prepared is None:
+            return self.failure or "the harness did not deploy"
+        config = FuzzConfig(
+            budget_seconds=None,
+            budget_calls=calls,
+            seed=seed,
+            shrink_calls=min(4_000, 2 * calls),
+            hypothesis_shrink_calls=min(1_000, calls // 2),
+        )
+        try:
+            return run_campaign(self._prepared, config, seeds=seeds)
+        except (SolvencyError, CallFailedError, DeployError, ValueError, RuntimeError) as exc:
+            return f"{type(exc).__name__}: {exc}"
 
     def replay(self, draft: Draft, kind: PropertyKind) -> ReplayResult:
         try:

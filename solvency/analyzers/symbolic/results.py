@@ -187,4 +187,9 @@ def settle(props: dict[str, Property]) -> list[PropertyResult]:
                 )
                 changed = True
                 break
-    return sorted(results.values(), key=lambda r: (_RANK[r.status], r.name))
+    return ordered(results.values())
+
+
+def ordered(results: Iterable[PropertyResult]) -> list[PropertyResult]:
+    """Worst first (VIOLATED … PROVED), then by name: the order every report shows."""
+    return sorted(results, key=lambda r: (_RANK[r.status], r.name))
