@@ -22,7 +22,7 @@ from solvency.analyzers.fuzz.checks import (
     spec_value,
 )
 from solvency.analyzers.fuzz.keys import key_layout
-from solvency.analyzers.fuzz.state import LiveState, OldState, to_int_address
+from solvency.analyzers.fuzz.state import DeploymentCache, LiveState, OldState, to_int_address
 from solvency.analyzers.fuzz.world import World
 from solvency.core.counterexample import Call
 from solvency.core.errors import InternalError
@@ -87,6 +87,7 @@ class Runner:
         if spec is not None:
             self.base_keys.layout = key_layout(spec.contract.state_variables)
         self.keys = self.base_keys.copy()
+        self.cache = DeploymentCache()  # immutables, input calldata: read once
         self.live = self._live()
         self.start()
         self.keys.settle(self.live.storage_word)
@@ -108,7 +109,7 @@ class Runner:
 
     def _live(self) -> LiveState:
         w = self.world
-        return LiveState(w.chain, w.target, w.artifact, self.keys, self.inputs)
+        return LiveState(w.chain, w.target, w.artifact, self.keys, self.inputs, cache=self.cache)
 
     def start(self) -> None:
         """Back to the deployed state with the deployment's keys."""

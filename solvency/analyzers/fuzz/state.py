@@ -10,6 +10,7 @@ read a past state, and copying all storage before every call would cost more tha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -25,6 +26,16 @@ from solvency.specs.types import SType
 
 # (receiver, signature, args, output types) of an external read
 ExternalKey = tuple[int, str, tuple[Value, ...], tuple[str, ...]]
+
+
+@dataclass
+class DeploymentCache:
+    """What no call changes, shared by the LiveStates of one deployment: immutables live in
+    the code (every input read through an immutable receiver, `oracle.price()`, was one view
+    call more before), and an input's calldata depends only on its receiver and arguments."""
+
+    immutables: dict[str, int] = field(default_factory=dict)
+    calldata: dict[tuple[str, str, tuple[Value, ...]], bytes] = field(default_factory=dict)
 
 
 def to_int_address(address: str) -> int:
@@ -45,6 +56,8 @@ class LiveState:
         artifact: CompiledContract,
         keys: KeyTracker,
         inputs: tuple[typed.Input, ...] = (),
+        *,
+        cache: DeploymentCache | None = None,
     ) -> None:
         self.chain = chain
         self.target = target
@@ -54,6 +67,8 @@ class LiveState:
         self.words: dict[int, int] = {}
         self.inputs: dict[str, int] = {}
         self._inputs = {i.name: i for i in inputs}
+        cache = cache if cache is not None else DeploymentCache()
+        self._immutables, self._calldata = cache.immutables, cache.calldata
         self._views: dict[str, AbiEntry] = {
             e.signature: e for e in artifact.abi if e.kind == "function"
         }
@@ -108,15 +123,32 @@ class LiveState:
             receiver = to_hex_address(self.immutable(r.name))
         else:
             receiver = to_hex_address(storage.decode(self.storage_word(r.slot), r.offset, r.type))
-        args = tuple(evaluate(a, ConcreteFrame(self)) for a in decl.args)
-        return read_external(self.chain, receiver, decl.signature, args)
+        args = tuple(evaluate(a, ConcreteFrame(self)) for a in decl.args) if decl.args else ()
+        key = (receiver, decl.signature, args)
+        data = self._calldata.get(key)
+        if data is None:
+            data = self._calldata[key] = _calldata(decl.signature, args)
+        evm = self.chain.evm
+        snap = evm.snapshot()
+        try:  # the common case without Chain.raw_call's CallResult and reason parsing
+            output = evm.message_call(_READER, receiver, data)
+        except RuntimeError:
+            output = None
+        finally:
+            evm.revert(snap)
+        if output is None or len(output) < 32:  # the slow path words the error
+            return read_external(self.chain, receiver, decl.signature, args)
+        return int.from_bytes(bytes(output[:32]), "big")
 
     def immutable(self, name: str) -> int:
-        getter = self._views.get(f"{name}()")
-        if getter is None:
-            raise InternalError(f"immutable {name} has no public getter to read it through")
-        (value,) = self.call_view(getter.signature, ())
-        return int(value)
+        value = self._immutables.get(name)
+        if value is None:
+            getter = self._views.get(f"{name}()")
+            if getter is None:
+                raise InternalError(f"immutable {name} has no public getter to read it through")
+            (read,) = self.call_view(getter.signature, ())
+            value = self._immutables[name] = int(read)
+        return value
 
 
 def read_external(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> int:
@@ -142,11 +174,15 @@ def call_external(
     return tuple(_abi_result(t, v) for t, v in zip(outputs, values, strict=True))
 
 
-def _external_output(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> bytes:
+def _calldata(signature: str, args: tuple[Value, ...]) -> bytes:
     types = tuple(split_tuple(signature[signature.index("(") :]))
-    data = selector(signature) + encode_args(
+    return selector(signature) + encode_args(
         types, [_abi_arg(t, a) for t, a in zip(types, args, strict=True)]
     )
+
+
+def _external_output(chain: Chain, to: str, signature: str, args: tuple[Value, ...]) -> bytes:
+    data = _calldata(signature, args)
     snap = chain.snapshot()
     try:
         result = chain.raw_call(chain_reader(), to, data)
@@ -158,7 +194,10 @@ def _external_output(chain: Chain, to: str, signature: str, args: tuple[Value, .
 
 
 def chain_reader() -> str:
-    return "0x00000000000000000000000000000000000fffff"
+    return _READER
+
+
+_READER = "0x00000000000000000000000000000000000fffff"
 
 
 def _abi_arg(abi_type: str, value: Value) -> Any:
