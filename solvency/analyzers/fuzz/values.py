@@ -10,7 +10,7 @@ cheap: Hypothesis's per-draw cost is paid once per call, not once per argument.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +33,13 @@ _SEED_FLOOR = 1 << 512
 class ByteSource:
     """Reads integers from a chunk; past its end every read is 0."""
 
-    __slots__ = ("data", "hint", "length", "pos", "recent", "sender")
+    __slots__ = ("data", "hint", "length", "pos", "recent", "repeat", "sender")
 
     def __init__(self, data: bytes, sender: str | None = None) -> None:
         self.data = data
         self.pos = 0
         self.length: int | None = None  # dynamic arrays of one call share a length
+        self.repeat = False  # … and, when set, repeat their first element (the same lot twice)
         self.sender = sender  # the caller: `to == msg.sender` is where aliasing bugs live
         self.hint: list[str] = []  # addresses this parameter took in successful calls
         self.recent: list[str] = []  # … earlier in this sequence (the token just deposited)
@@ -151,13 +152,8 @@ def draw_value(abi_type: str, src: ByteSource, pool: Pool) -> Any:
     if abi_type.endswith("]"):
         inner = abi_type[: abi_type.rindex("[")]
         size = abi_type[abi_type.rindex("[") + 1 : -1]
-        if size:
-            n = int(size)
-        else:  # parallel arrays (`users`, `amounts`) are the common shape
-            if src.length is None:
-                src.length = src.byte() % 4
-            n = src.length
-        return [draw_value(inner, src, pool) for _ in range(n)]
+        n = int(size) if size else array_length(src)  # dynamic: parallel arrays share it
+        return draw_list(n, src, lambda: draw_value(inner, src, pool))
     if abi_type.startswith("("):
         return tuple(draw_value(t, src, pool) for t in split_tuple(abi_type))
     if abi_type == "address":
@@ -178,6 +174,24 @@ def draw_value(abi_type: str, src: ByteSource, pool: Pool) -> Any:
         n = int(abi_type[5:])
         return (draw_uint(8 * n, src, pool) % (1 << (8 * n))).to_bytes(n, "big")
     raise ValueError(f"no generator for ABI type {abi_type}")
+
+
+def array_length(src: ByteSource) -> int:
+    """The length every dynamic array of this call shares; drawn at the first one, which also
+    decides whether each array repeats its first element: a batch of one lot several times
+    is valid whenever one lot is, and it is where per-item checks of a batch total
+    (msg.value in a loop, a limit checked per element) go wrong."""
+    if src.length is None:
+        src.length = src.byte() % 4
+        src.repeat = src.byte() < 96
+    return src.length
+
+
+def draw_list(n: int, src: ByteSource, draw: Callable[[], Any]) -> list[Any]:
+    if not n:
+        return []
+    first = draw()
+    return [first, *(first if src.repeat else draw() for _ in range(n - 1))]
 
 
 def draw_uint(bits: int, src: ByteSource, pool: Pool) -> int:

@@ -26,7 +26,9 @@ from solvency.analyzers.fuzz.state import to_int_address
 from solvency.analyzers.fuzz.values import (
     ByteSource,
     Pool,
+    array_length,
     draw_id,
+    draw_list,
     draw_uint,
     draw_value,
     draw_warp,
@@ -241,10 +243,16 @@ class World:
         call = self.decode(chunk)
         if call is None:
             return ()
+        if len(chunk) > 4 and chunk[-4] < 128 and self._payable_batch(call):
+            call = self.cheapest(call)  # a batch paid for as little as it takes, half the time
         if call.timestamp is not None and call.timestamp > self.chain.timestamp and chunk[-3] < 192:
             return (*self._refresh(call), call)
         if call.function != EXECUTE or len(chunk) < 2 or chunk[-1] % 2:
             return (call,)
+        if chunk[-1] % 4 == 0:  # re-enter the function being called, with its own arguments
+            target, _, data = call.args
+            arm = dataclasses.replace(call, function=ARMING, args=(target, data, 0), value=0)
+            return (arm, call)
         armed = self.decode(bytes([chunk[0]]) + chunk[-1:0:-1])  # the same proxy, other bytes
         if armed is None or armed.function != EXECUTE:
             return (call,)
@@ -373,10 +381,8 @@ class World:
             return numbers[src.byte() % len(numbers)]
         if abi_type.startswith("uint") and _is_id(name):
             if abi_type.endswith("[]"):  # `ids`, `seriesIds`: a list of ids (parallel arrays)
-                if src.length is None:
-                    src.length = src.byte() % 4
                 bits = int(abi_type[4:-2] or 256)
-                return [draw_id(bits, src, self.pool) for _ in range(src.length)]
+                return draw_list(array_length(src), src, lambda: draw_id(bits, src, self.pool))
             if not abi_type.endswith("]"):
                 return draw_id(int(abi_type[4:] or 256), src, self.pool)
         if abi_type == "address":
@@ -438,7 +444,7 @@ class World:
     def _eth_value(self, src: ByteSource, args: Sequence[Any] = ()) -> int:
         """ETH for a payable call: often the call's own amount (`require(msg.value ==
         amount)`), or that amount priced by a constant (amount * price / 1e18, rounded up)."""
-        amounts = [a for a in args if isinstance(a, int) and not isinstance(a, bool) and a > 0]
+        amounts = [a for a in _integers(args) if a > 0]  # array elements too: one lot's amount
         b = src.byte()
         if amounts and b < 64:
             amount = amounts[b % len(amounts)]
@@ -465,7 +471,10 @@ class World:
         """The call with its last amount moved to about the largest value that succeeds now
         (searched on snapshots): borrowing or drawing to the limit is what a small price or
         time move then turns unhealthy, and withdrawing all but dust is where rounding and
-        bad-debt bugs live. Unchanged when no value tried succeeds."""
+        bad-debt bugs live. Unchanged when no value tried succeeds. A payable batch (array
+        arguments) gets the least ETH it goes through with instead: see `cheapest`."""
+        if self._payable_batch(call):
+            return self.cheapest(call)
         entry = self.entry(call)
         where = [
             i
@@ -509,6 +518,44 @@ class World:
             mid = (lo + hi) // 2
             lo, hi = (mid, hi) if ok(mid) else (lo, mid)
         return _with_arg(call, i, lo)
+
+    def _payable_batch(self, call: Call) -> bool:
+        if call.contract != self.target_name:
+            return False
+        entry = self.entry(call)
+        return entry.state_mutability == "payable" and any(
+            p.type.endswith("[]") for p in entry.inputs
+        )
+
+    def cheapest(self, call: Call) -> Call:
+        """The call with about the least ETH (within 1/16) it succeeds with now, searched
+        on snapshots: a batch that checks msg.value per item goes through paying for one
+        item, the underpayment a sum or solvency property then shows. Unchanged when
+        neither the drawn value nor the sender's whole balance works."""
+
+        def ok(value: int) -> bool:
+            snap = self.chain.snapshot()
+            try:
+                return self.execute(dataclasses.replace(call, value=value)).success
+            finally:
+                self.chain.revert(snap)
+
+        hi = call.value
+        if not (hi and ok(hi)):
+            hi = self.chain.balance(call.sender)
+            if not (hi and ok(hi)):
+                return call
+        if ok(0):
+            return dataclasses.replace(call, value=0)
+        while hi >> 4 and ok(hi >> 4):
+            hi >>= 4
+        lo = hi >> 4
+        for _ in range(PROBE_STEPS):
+            if hi - lo <= max(1, hi >> 4):
+                break
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+        return dataclasses.replace(call, value=hi)
 
     # ── executing ────────────────────────────────────────────────────────────────────────
 
@@ -657,6 +704,16 @@ def _zero(abi_type: str) -> Any:
     if abi_type.startswith("bytes"):
         return b"" if abi_type == "bytes" else bytes(int(abi_type[5:]))
     return 0
+
+
+def _integers(values: Sequence[Any]) -> list[int]:
+    out: list[int] = []
+    for v in values:
+        if isinstance(v, list | tuple):
+            out.extend(_integers(v))
+        elif isinstance(v, int) and not isinstance(v, bool):
+            out.append(v)
+    return out
 
 
 def _with_arg(call: Call, index: int, value: int) -> Call:
