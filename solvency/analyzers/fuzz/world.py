@@ -34,7 +34,7 @@ from solvency.analyzers.fuzz.values import (
     draw_warp,
     mine_literals,
 )
-from solvency.build.artifacts import AbiEntry, CompiledContract
+from solvency.build.artifacts import AbiEntry, AbiParam, CompiledContract
 from solvency.build.project import CompiledProject
 from solvency.core.counterexample import AbiValue, Call
 from solvency.core.errors import UserError
@@ -43,6 +43,7 @@ CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
 PROXY, ARM = "proxy", "arm"  # a helper that calls the target for an actor / re-enters it
 EXECUTE = "execute(address,uint256,bytes)"  # corpora/common/ReentrantReceiver.sol's interface
 ARMING = "arm(address,bytes,uint256)"
+RAW = b"raw"  # the encoding "head" of a fallback call whose one argument is its calldata
 _AGES = (0, 0, 1, 60, 600, 3_599, 3_600, 3_601, 86_400, 7 * 86_400)
 PROBE_STEPS = 24  # bisection steps of `widest`
 TARGET_WEIGHT = 4  # target functions come up this many times as often as the other actions
@@ -83,6 +84,7 @@ class World:
             label = deployment.target_name if name == "target" else name
             self.entries.update(((label, e.signature), e) for e in art.abi if e.kind == "function")
         self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
+        self._bare = _bare_entries(artifacts, deployment.target_name)  # receive / fallback
         self._by_selector = {
             selector(e.signature): e for e in self.artifact.abi if e.kind == "function"
         }
@@ -560,7 +562,7 @@ class World:
     # ── executing ────────────────────────────────────────────────────────────────────────
 
     def entry(self, call: Call) -> AbiEntry:
-        found = self.entries.get((call.contract, call.function))
+        found = self.entries.get((call.contract, call.function)) or self._bare_entry(call)
         if found is None:
             raise UserError(
                 f"cannot replay {call.contract}.{call.function}: no such contract function",
@@ -584,18 +586,49 @@ class World:
             chain.timestamp, chain.block_number = stamp, number
             chain.warp(0)
         head, types = self._encoding(call)
-        args = [_thawed(t, a) for t, a in zip(types, call.args, strict=True)]
-        data = head + encode_args(types, args)
+        if head is RAW:  # a fallback call carrying its own calldata
+            data = _thawed("bytes", call.args[0])
+        else:
+            args = [_thawed(t, a) for t, a in zip(types, call.args, strict=True)]
+            data = head + encode_args(types, args)
         return chain.raw_call(call.sender, self.address(call.contract), data, call.value)
 
     def _encoding(self, call: Call) -> tuple[bytes, tuple[str, ...]]:
         key = (call.contract, call.function)
+        if call.args and call.function == "fallback()":
+            key = (call.contract, "fallback(bytes)")
         found = self._encodings.get(key)
         if found is None:
             entry = self.entry(call)
             types = tuple(p.canonical for p in entry.inputs)
-            found = self._encodings[key] = (selector(entry.signature), types)
+            head = selector(entry.signature)
+            if entry.kind == "receive":
+                head = b""  # empty calldata: receive(), else fallback()
+            elif entry.kind == "fallback":
+                head = RAW if len(call.args) == 1 else self._no_selector(call.contract)
+            found = self._encodings[key] = (head, types)
         return found
+
+    def _bare_entry(self, call: Call) -> AbiEntry | None:
+        """`receive()` / `fallback()` of a contract that has them (a prover counterexample
+        names them so); a fallback call may carry its calldata as one bytes argument."""
+        if call.function not in ("receive()", "fallback()"):
+            return None
+        kinds = self._bare.get(call.contract, {})
+        kind = call.function[:-2]
+        found = kinds.get(kind) or (kinds.get("fallback") if kind == "receive" else None)
+        if found is None:
+            return None
+        data = (AbiParam("data", "bytes"),) if kind == "fallback" and len(call.args) == 1 else ()
+        return AbiEntry(kind, kind, data, (), found.state_mutability)
+
+    def _no_selector(self, contract: str) -> bytes:
+        """Four bytes that select no function of `contract`: its fallback runs."""
+        taken = {selector(sig) for (label, sig) in self.entries if label == contract}
+        word = 0xFFFFFFFF
+        while word.to_bytes(4, "big") in taken:
+            word -= 1
+        return word.to_bytes(4, "big")
 
     def inner_values(self, call: Call) -> list[tuple[str, Any]]:
         """The (ABI type, value) arguments of the target call a proxy or armed helper call
@@ -704,6 +737,19 @@ def _zero(abi_type: str) -> Any:
     if abi_type.startswith("bytes"):
         return b"" if abi_type == "bytes" else bytes(int(abi_type[5:]))
     return 0
+
+
+def _bare_entries(
+    artifacts: dict[str, CompiledContract], target_name: str
+) -> dict[str, dict[str, AbiEntry]]:
+    """Per contract label: its `receive` and `fallback` ABI entries."""
+    out: dict[str, dict[str, AbiEntry]] = {}
+    for name, art in artifacts.items():
+        label = target_name if name == "target" else name
+        for e in art.abi:
+            if e.kind in ("receive", "fallback"):
+                out.setdefault(label, {})[e.kind] = e
+    return out
 
 
 def _integers(values: Sequence[Any]) -> list[int]:
