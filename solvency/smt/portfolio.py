@@ -10,7 +10,12 @@ answered in milliseconds when satisfiable. So each query runs
 2. the bit-vector form, briefly; a model it finds is only a candidate (a wrap-around at
    320 bits could fake one), so it is pinned into the integer solver and re-checked there:
    only a model of the original query counts, and the bit-vector form never proves;
-3. the integer form with the full budget.
+3. the original terms as written (bit-vectors with `bv2int` where the spec uses mathint),
+   briefly, for a proof only: the integer form mixes bit-vector equalities with integer
+   comparisons, which Z3 sometimes cannot link (a forced-ETH step of `balance >= total`
+   timed out there and is UNSAT in 0.5 s as written). The original terms are the exact
+   meaning, so UNSAT there is a proof;
+4. the integer form with the full budget.
 
 Fixed seed and resource limit, as smt.solver.Session; unknown carries Z3's reason. Each
 portfolio solves in a Z3 context of its own (terms are built in the global context and
@@ -36,6 +41,7 @@ Term = Any
 WIDE = 320  # bits for mathint in the bit-vector form
 QUICK_MS = 2_000  # the first integer attempt
 WIDE_MS = 5_000  # the bit-vector attempt
+RAW_MS = 2_000  # the terms as written, for proofs
 
 
 class Portfolio:
@@ -49,6 +55,7 @@ class Portfolio:
         self._solver = z3.Solver(ctx=self._ctx)
         self._solver.set("random_seed", config.seed, "rlimit", config.rlimit)
         self._stack: list[list[Term]] = [[]]
+        self._raw: list[list[Term]] = [[]]  # the same assertions before rewriting
         self._model: Any = None
 
     def add(self, *terms: Term) -> None:
@@ -56,6 +63,7 @@ class Portfolio:
             r = self.rw(t)
             self._solver.add(self._in(r))
             self._stack[-1].append(r)
+            self._raw[-1].append(t)
 
     def _in(self, t: Term) -> Term:
         """`t` in this portfolio's context (a Python bool becomes a literal there)."""
@@ -67,10 +75,12 @@ class Portfolio:
     def scope(self) -> Iterator[Portfolio]:
         self._solver.push()
         self._stack.append([])
+        self._raw.append([])
         try:
             yield self
         finally:
             self._stack.pop()
+            self._raw.pop()
             self._solver.pop()
             self._model = None
 
@@ -84,6 +94,9 @@ class Portfolio:
             return r
         if self._wide(wide_goal, g, min(WIDE_MS, total)):
             return CheckResult(Verdict.SAT)
+        if self._as_written(goal, min(RAW_MS, total)):
+            self._model = None
+            return CheckResult(Verdict.UNSAT)
         return self._int(g, total) if total > quick else r
 
     def _int(self, goal: Term, timeout_ms: int) -> CheckResult:
@@ -122,6 +135,16 @@ class Portfolio:
         finally:
             self._solver.pop()
         return True
+
+    def _as_written(self, goal: Term, timeout_ms: int) -> bool:
+        """Whether the assertions and `goal`, as written, are UNSAT (in a context of their
+        own); sat or unknown there decides nothing."""
+        ctx = z3.Context()
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", timeout_ms, "random_seed", self.config.seed, "rlimit", self.config.rlimit)
+        for frame in self._raw:
+            s.add(*(_translate(t, ctx) for t in frame))
+        return bool(s.check(_translate(goal, ctx)) == z3.unsat)
 
     def value(self, t: Term) -> int | bool:
         """`t` in the last model (model completion: unconstrained parts get a default)."""
@@ -213,6 +236,10 @@ class Widener:
             if value is not None and value.sort() == const.sort():
                 out.append(const == value)
         return out
+
+
+def _translate(t: Term, ctx: Any) -> Term:
+    return z3.BoolVal(t, ctx) if isinstance(t, bool) else t.translate(ctx)
 
 
 def _has_int(d: Any) -> bool:

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solvency.analyzers.symbolic import counterexample as cx
+from solvency.analyzers.symbolic import forced, sums, walk
 from solvency.analyzers.symbolic import obligations as ob
-from solvency.analyzers.symbolic import sums, walk
 from solvency.analyzers.symbolic.api import ProveOptions, ProveProgress
 from solvency.analyzers.symbolic.counterexample import Draft
 from solvency.analyzers.symbolic.plans import Builder, Plan, plan
@@ -372,6 +372,54 @@ class Prover:
             constructor=enc.name == CONSTRUCTOR,
         )
 
+    # ── ETH forced in between transactions ──────────────────────────────────────────────
+
+    def forced(self, p: Plan, build: Builder) -> FnVerdict:
+        """The forced-ETH step of an invariant that reads balances (analyzers/symbolic/
+        forced.py). A break there is reported UNKNOWN with the reason: it is not replayed."""
+        start = time.perf_counter()
+        name = forced.NAME
+        placeholder = next(iter(self.spec.contract.entry_points()), None)
+        if placeholder is None:
+            return FnVerdict(name, Status.PROVED, "no entry point: nothing to force ETH into")
+        got = self._encoded.get(name)
+        if not isinstance(got, Encoded):
+            t = forced.forced_transition(placeholder)
+            config = SolverConfig(self.options.timeout_ms, self.options.rlimit, self.options.seed)
+            got = Encoded(t, ob.Context.make(self.spec, t, "forced"), Portfolio(config), {}, name)
+            got.add(*t.constraints)
+            self._encoded[name] = got
+        enc = got
+        try:
+            q = build(enc.ctx)
+        except (InternalError, ValueError, KeyError, TypeError) as exc:
+            return FnVerdict(name, Status.ERROR, f"cannot state the property: {exc}")
+        with enc.session.scope():
+            enc.add(*q.hyps, *enc.t.pre.assumptions, *enc.t.post.assumptions)
+            r = enc.check(q.violation)
+            if r.verdict is Verdict.SAT:
+                t = enc.t
+                who, old, new = (
+                    enc.session.value(t.args[f"forced.{k}"]) for k in ("to", "old", "new")
+                )
+                wei = int(new) - int(old)
+                this = enc.session.value(t.pre.this)
+                where = "the contract" if who == this else f"address {int(who):#042x}"
+                why = forced.WHY.format(who=where, wei=wei)
+                status = Status.UNKNOWN
+            elif r.verdict is Verdict.UNSAT:
+                status, why = Status.PROVED, ""
+            else:
+                status, why = Status.UNKNOWN, f"{Z3_UNKNOWN} ({r.reason or 'no reason given'})"
+        return FnVerdict(
+            name,
+            status,
+            why,
+            assumptions=tuple(q.assumptions),
+            deps=frozenset(q.deps),
+            seconds=time.perf_counter() - start,
+        )
+
     # ── asserts ──────────────────────────────────────────────────────────────────────────
 
     def asserts(self) -> list[FnVerdict]:
@@ -426,7 +474,7 @@ def run_checks(
     deadline = time.monotonic() + options.deadline_seconds if options.deadline_seconds else None
     wanted = set(options.properties)
     plans = [p for p in plan(spec) if not wanted or p.name in wanted]
-    total = sum(len(p.targets) for p in plans)
+    total = sum(len(p.targets) + (p.forced is not None) for p in plans)
     done = 0
     props: dict[str, Property] = {}
     contract = spec.contract.name
@@ -448,6 +496,15 @@ def run_checks(
             if progress is not None:
                 fname = CONSTRUCTOR if f is None else f.name
                 progress(ProveProgress(done, total, p.name, fname))
+        if p.forced is not None:
+            if deadline is not None and time.monotonic() > deadline:
+                why = f"prover budget exhausted ({options.deadline_seconds:g}s)"
+                verdicts.append(FnVerdict(forced.NAME, Status.UNKNOWN, why))
+            else:
+                verdicts.append(prover.forced(p, p.forced))
+            done += 1
+            if progress is not None:
+                progress(ProveProgress(done, total, p.name, forced.NAME))
         props[p.name] = aggregate(
             p.name, p.kind, contract, verdicts, location=loc, satisfy=p.satisfy
         )

@@ -113,10 +113,12 @@ def _arg_bindings(f: Function, t: Transition, params: Iterable[typed.Param]) -> 
     return out
 
 
-def invariant_step(ctx: Context, inv: typed.Invariant) -> Query:
-    """`inv` holds after a successful call of ctx.t's function if it held before."""
+def invariant_step(ctx: Context, inv: typed.Invariant, *, forced: bool = False) -> Query:
+    """`inv` holds after a successful call of ctx.t's function if it held before; with
+    `forced`, after ctx.t's forced-ETH step (no call: only the every-function preserved
+    blocks apply)."""
     t = ctx.t
-    params = fresh_params(inv.params, f"{inv.name}.{t.function.name}")
+    params = fresh_params(inv.params, f"{inv.name}.{'forced' if forced else t.function.name}")
     q = Query([], zt.bool_val(False), t.success, params=params)
     q.hyps.extend(ctx.env_facts())
     q.hyps.append(_inv(q, inv, SmtFrame(t.pre, ctx.earlier, bindings=params)))
@@ -126,7 +128,9 @@ def invariant_step(ctx: Context, inv: typed.Invariant) -> Query:
     for ref in inv.assuming:
         q.hyps.append(_invariant_ref(q, ctx, ref, pre_frame))
     for block in inv.preserved:
-        if block.function is not None and block.function.signature != t.function.signature:
+        if block.function is not None and (
+            forced or block.function.signature != t.function.signature
+        ):
             continue
         bound = {**params, **_arg_bindings(t.function, t, block.params)}
         frame = SmtFrame(t.pre, t.env, bindings=bound)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from solvency.analyzers.symbolic import obligations as ob
 from solvency.analyzers.symbolic import walk
+from solvency.analyzers.symbolic.forced import reads_balance
 from solvency.core.properties import PropertyKind
 from solvency.ir.model import Function
 from solvency.specs import typed
@@ -25,6 +26,7 @@ class Plan:
     satisfy: bool = False
     skip: str | None = None
     targets: list[tuple[Function | None, Builder]] = field(default_factory=list)
+    forced: Builder | None = None  # the forced-ETH step, for invariants reading balances
 
 
 def plan(spec: typed.CheckedSpec) -> list[Plan]:
@@ -37,6 +39,8 @@ def plan(spec: typed.CheckedSpec) -> list[Plan]:
         else:
             p.targets.append((None, _init_builder(inv)))
             p.targets.extend((f, _step_builder(inv)) for f in inv.functions if f.changes_state)
+            if reads_balance(inv):
+                p.forced = _forced_builder(inv)
         out.append(p)
     for rule in spec.rules:
         kind = PropertyKind.SATISFY if rule.satisfy else PropertyKind.RULE
@@ -67,6 +71,10 @@ def _init_builder(inv: typed.Invariant) -> Builder:
 
 def _step_builder(inv: typed.Invariant) -> Builder:
     return lambda ctx: ob.invariant_step(ctx, inv)
+
+
+def _forced_builder(inv: typed.Invariant) -> Builder:
+    return lambda ctx: ob.invariant_step(ctx, inv, forced=True)
 
 
 def _rule_builder(rule: typed.Rule, index: int) -> Builder:
