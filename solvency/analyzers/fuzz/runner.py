@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from solvency.analyzers.fuzz.chain import CallFailedError, CallResult
 from solvency.analyzers.fuzz.checks import (
+    OK,
     CallFacts,
     InvariantCheck,
     Outcome,
@@ -30,6 +31,7 @@ from solvency.core.properties import PropertyKind
 from solvency.specs import typed
 from solvency.specs.lower_concrete import ConcreteEnv, Value
 
+_QUIET_ON_REVERT = (typed.Requires, typed.LetStmt, typed.Ensures)
 ASSERT = "assert"  # Solidity assert failures: Panic(0x01), or 0xfe before 0.8
 ARITHMETIC_PANICS = (0x11, 0x12)  # checked arithmetic: the revert a 0.8 contract relies on
 RETRIES = 3
@@ -75,6 +77,8 @@ class Runner:
         for r in self.rules:
             self.kinds[r.name] = PropertyKind.SATISFY if r.rule.satisfy else PropertyKind.RULE
         self.needs_keys = bool(self.invariants or self.rules)  # only checks read the keys
+        self._applies: dict[str, list[RuleCheck]] = {}  # function → the rules naming it
+        self._quiet_on_revert = {r.name for r in self.rules if quiet_on_revert(r)}
         self.errors: dict[str, str] = {}  # property → why it cannot be evaluated
         self.checked: Counter[str] = Counter()  # property → calls it was checked around
         self.witnessed: dict[str, int] = {}  # satisfy → calls until its first witness
@@ -142,15 +146,16 @@ class Runner:
         if self.needs_keys:
             self._track_args(call)
         env = self._env(call)
-        pending = _Pending(OldState(self.live), [])
-        rules = [r for r in self.rules if r.name in active and r.applies(call.function)]
-        facts = CallFacts(call.function, self._spec_args(call) if rules else (), env, False, ())
-        for r in rules if is_target else ():
-            for bound in self._guard(r.name, partial(r.before_call, self.live, facts)) or ():
-                r.prefetch(pending.old, facts, bound)
-                pending.plans.append((r, bound))
-        if pending.plans:
-            pending.snap = world.chain.snapshot()
+        rules = [r for r in self._applying(call.function) if r.name in active] if is_target else []
+        pending = _Pending(OldState(self.live), []) if rules else None
+        if pending is not None:
+            facts = CallFacts(call.function, self._spec_args(call), env, False, ())
+            for r in rules:
+                for bound in self._guard(r.name, partial(r.before_call, self.live, facts)) or ():
+                    r.prefetch(pending.old, facts, bound)
+                    pending.plans.append((r, bound))
+            if pending.plans:
+                pending.snap = world.chain.snapshot()
         result = world.execute(call)
         self.live.changed()
         self._count(call, result)
@@ -166,7 +171,7 @@ class Runner:
         breaches: list[Breach] = []
         if ASSERT in active and _is_assert(result):
             breaches.append(Breach(ASSERT, PropertyKind.ASSERT, index, f"{result.reason}"))
-        if pending.plans:
+        if pending is not None and pending.plans:
             breaches.extend(self._rules_after(call, (result, outs), pending, index))
         if result.success:
             for inv in self.invariants:
@@ -192,7 +197,9 @@ class Runner:
                 ),
             )
             verdicts = [
-                (r, self._guard(r.name, partial(r.after_call, self.live, old, facts, b)))
+                (r, OK)
+                if facts.reverted and r.name in self._quiet_on_revert
+                else (r, self._guard(r.name, partial(r.after_call, self.live, old, facts, b)))
                 for r, b in pending.plans
             ]
             retry = any(v is not None and v.outcome is Outcome.RETRY for _, v in verdicts)
@@ -228,6 +235,12 @@ class Runner:
         if verdict is not None and verdict.outcome is Outcome.BROKEN:
             return [Breach(inv.name, PropertyKind.INVARIANT, index, verdict.detail)]
         return []
+
+    def _applying(self, signature: str) -> list[RuleCheck]:
+        found = self._applies.get(signature)
+        if found is None:
+            found = self._applies[signature] = [r for r in self.rules if r.applies(signature)]
+        return found
 
     def _guard(self, name: str, thunk: Callable[[], T]) -> T | None:
         """Evaluate; a view that reverts skips this check, an unsupported construct is an
@@ -275,6 +288,14 @@ class Runner:
             self.reverts[key] += 1
             if result.panic_code is not None:
                 self.panics[result.panic_code] += 1
+
+
+def quiet_on_revert(rule: RuleCheck) -> bool:
+    """Whether every statement after the rule's call is skipped when the call reverts
+    (`requires`, `let`, `ensures`): its verdict on a reverted call is then OK without
+    evaluating anything. `reverts_if`/`reverts_unless`/`succeeds_if` and anything newer are
+    evaluated on reverts."""
+    return all(isinstance(s, _QUIET_ON_REVERT) for s in rule.after)
 
 
 def _is_assert(result: CallResult) -> bool:
