@@ -148,6 +148,7 @@ def _compiled(e: typed.TExpr) -> Fn:
     fn = _compile(e)
     if len(_COMPILED) >= _MAX_COMPILED:  # specs are small; generated test expressions are not
         _COMPILED.clear()
+        _BY_KEY.clear()
     _COMPILED[id(e)] = (e, fn)
     return fn
 
@@ -259,6 +260,9 @@ def _compound(e: typed.TExpr) -> Fn:
         case typed.Sum(var=n, var_type=t, body=b) | typed.Quant(var=n, var_type=t, body=b):
             body = _compiled(b)
             universal = e.universal if isinstance(e, typed.Quant) else None
+            read = _summed_read(b, n) if universal is None else None
+            if read is not None:
+                return lambda f: sum([int(read(k, f.state)) for k in _unique(f.state.keys(t))])
 
             def over_keys(f: ConcreteFrame) -> Value:
                 # One frame whose binding of the bound variable moves key by key (a frame per
@@ -408,11 +412,7 @@ def _storage(s: typed.StorageRead) -> Fn:
     single = keyed[0] if len(keyed) == 1 else None
     where = steps.index(single) if single is not None else 0
 
-    def read(f: ConcreteFrame) -> Value:
-        if single is not None:  # one mapping key or index (`m[k]`, `s[k].f`): no tuple
-            key: object = int(single(f))
-        else:
-            key = tuple([None if k is None else int(k(f)) for k in steps])
+    def by_key(key: object, state: ConcreteState) -> Value:
         if key in cache:
             found = cache[key]
         else:
@@ -421,9 +421,29 @@ def _storage(s: typed.StorageRead) -> Fn:
             found = cache[key] = locate(_values(key, single is not None, where, len(steps)))
         if found is None:
             return zero
-        return found[1](f.state.storage_word(found[0]))
+        return found[1](state.storage_word(found[0]))
 
-    return read
+    if single is not None:  # one mapping key or index (`m[k]`, `s[k].f`): no tuple
+        _BY_KEY[id(s)] = (s, by_key)
+        return lambda f: by_key(int(single(f)), f.state)
+    return lambda f: by_key(tuple([None if k is None else int(k(f)) for k in steps]), f.state)
+
+
+# single-key storage reads → (node, (key, state) → value): what a `sum(m)` loops over
+_BY_KEY: dict[int, tuple[typed.StorageRead, Callable[[object, ConcreteState], Value]]] = {}
+
+
+def _summed_read(body: typed.TExpr, var: str) -> Callable[[object, ConcreteState], Value] | None:
+    """For `sum(k: m[k])` (what `sum(m)` means) and `sum(k: s[k].f)`: the read by key, so
+    the sum needs no frame per key."""
+    if not isinstance(body, typed.StorageRead):
+        return None
+    keys = body.key_exprs()
+    if len(keys) != 1 or not isinstance(keys[0], typed.Var) or keys[0].name != var:
+        return None
+    _compiled(body)
+    hit = _BY_KEY.get(id(body))
+    return hit[1] if hit is not None and hit[0] is body else None
 
 
 def _values(key: object, single: bool, where: int, steps: int) -> tuple[int | None, ...]:

@@ -78,10 +78,11 @@ class LiveState:
         return self._this
 
     def storage_word(self, slot: int) -> int:
-        slot %= 1 << 256  # struct fields and array elements after a hash may wrap around
         word = self.words.get(slot)
         if word is None:
-            word = self.words[slot] = self.chain.storage(self.target, slot)
+            if slot >> 256:  # struct fields and array elements after a hash may wrap around
+                return self.storage_word(slot % (1 << 256))
+            word = self.words[slot] = int(self.chain.evm.storage(self.target, slot))
         return word
 
     def changed(self) -> None:
