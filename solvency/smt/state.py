@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from solvency.smt import terms as zt
 from solvency.smt.terms import Sort, Term
 
+# The executor's storage path for the summarized ERC20 balances (not a contract variable).
+TOKENS_PATH = "erc20:balanceOf"
+
 
 @dataclass
 class SymbolicEnv:
@@ -60,6 +63,10 @@ class SymbolicState:
     balances: Term | None = None
     # Facts every use of this state may assume (input bounds); the caller asserts them.
     assumptions: list[Term] = field(default_factory=list)
+    # The spec asked for the ERC20 balances summary (`… summarized erc20`): token calls move
+    # one shared array (token, holder) → balance that every state carries.
+    erc20_summary: bool = False
+    tokens: Term | None = None
 
     # ── storage ─────────────────────────────────────────────────────────────────────────
 
@@ -83,6 +90,21 @@ class SymbolicState:
         if self.balances is None:
             self.balances = zt.array(f"{self.prefix}.balance", [zt.bv_sort(160)], zt.bv_sort(256))
         return zt.select(self.balances, [addr])
+
+    def token_balances(self) -> Term:
+        """The summarized ERC20 balances (token, holder) → uint256 in this state. A state
+        the executor produced holds them under TOKENS_PATH (like storage); any other state
+        gets its own unconstrained array, kept out of `storage` so counterexamples do not
+        look for it in the contract's layout."""
+        if TOKENS_PATH in self.storage:
+            return self.storage[TOKENS_PATH]
+        if self.tokens is None:
+            addr = zt.bv_sort(160)
+            self.tokens = zt.array(f"{self.prefix}.erc20.balanceOf", [addr, addr], zt.bv_sort(256))
+        return self.tokens
+
+    def token_balance(self, token: Term, holder: Term) -> Term:
+        return zt.select(self.token_balances(), [token, holder])
 
     # ── spec-side values ────────────────────────────────────────────────────────────────
 

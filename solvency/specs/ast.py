@@ -343,8 +343,8 @@ class Hook:
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    """`input T name[(params)] = receiver.method(args) [in [low, high]];` — `type` is a tuple
-    of named results for a function returning several values."""
+    """`input T name[(params)] = receiver.method(args) [in [low, high]] [summarized S];` —
+    `type` is a tuple of named results for a function returning several values."""
 
     type: TypeExpr | tuple[Param, ...]
     name: str
@@ -356,6 +356,9 @@ class Input:
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
     receiver_span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
     params: tuple[Param, ...] | None = field(default=None, kw_only=True)
+    # `summarized erc20`: the prover models the receivers as standard ERC20 tokens
+    summary: str | None = field(default=None, kw_only=True)
+    summary_span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from solvency.specs import ast, typed
 from solvency.specs.diagnostics import did_you_mean
 from solvency.specs.fold import fold
 from solvency.specs.scope import Ctx, is_poison, poison
-from solvency.specs.types import ADDRESS, Kind, SType, fits
+from solvency.specs.types import ADDRESS, UINT256, Kind, SType, fits
 
 if TYPE_CHECKING:
     from solvency.specs.check_access import AccessChecker
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def is_external(i: ast.Input) -> bool:
     """Whether a declaration needs the general form (the v1 form: one bounded result, no
     parameters, an address state variable as receiver)."""
-    return i.params is not None or isinstance(i.type, tuple) or i.low is None
+    return i.params is not None or isinstance(i.type, tuple) or i.low is None or bool(i.summary)
 
 
 def declare_external(c: StmtChecker, i: ast.Input) -> None:
@@ -37,9 +37,11 @@ def declare_external(c: StmtChecker, i: ast.Input) -> None:
     args = tuple(c.check(a, ctx) for a in i.args)
     results = _results(c, i)
     bounds = _bounds(c, i, results)
+    summary = _summary(c, i, args, results, bounds)
     if (
         results is None
         or bounds is None
+        or summary is False
         or len(params) != len(i.params or ())
         or any(is_poison(x.type) for x in (receiver, *args))
         or not c.fresh_name(i.name, i.span, Ctx())
@@ -56,8 +58,56 @@ def declare_external(c: StmtChecker, i: ast.Input) -> None:
         bounds[0],
         bounds[1],
         isinstance(i.type, tuple),
+        summary if isinstance(summary, str) and summary else None,
         span=i.span,
     )
+
+
+SUMMARIES = ("erc20",)
+_SHAPE = "`input uint256 held(address tok, address who) = tok.balanceOf(who) summarized erc20;`"
+
+
+def _summary(
+    c: StmtChecker,
+    i: ast.Input,
+    args: tuple[typed.TExpr, ...],
+    results: tuple[tuple[str, SType], ...] | None,
+    bounds: tuple[int | None, int | None] | None,
+) -> str | bool:
+    """The summary asked for ("" for none), or False after reporting a misuse: the ERC20
+    summary stands for `balanceOf(address) -> uint256` and nothing else."""
+    if i.summary is None:
+        return ""
+    where = i.summary_span if i.summary_span.line else i.span
+    if i.summary not in SUMMARIES:
+        hint = did_you_mean(i.summary, SUMMARIES) or "the summaries: " + ", ".join(SUMMARIES)
+        c.env.diags.error(f"unknown summary `{i.summary}`", where, hint)
+        return False
+    if i.method != "balanceOf" or len(args) != 1 or args[0].type != ADDRESS:
+        c.env.diags.error(
+            f"`summarized erc20` needs a `balanceOf(address)` input; `{i.name}` reads "
+            f"`{i.receiver}.{i.method}` with {len(args)} argument(s)",
+            where,
+            f"write {_SHAPE}",
+        )
+        return False
+    if results is not None and (isinstance(i.type, tuple) or results[0][1] != UINT256):
+        c.env.diags.error(
+            f"a summarized ERC20 balance is one uint256; `{i.name}` declares "
+            + ", ".join(str(t) for _, t in results),
+            where,
+            f"write {_SHAPE}",
+        )
+        return False
+    if bounds is not None and bounds != (None, None) and bounds != (0, (1 << 256) - 1):
+        c.env.diags.error(
+            f"bounds on `{i.name}` conflict with `summarized erc20`: the token model says "
+            "what its balances are",
+            i.low.span if i.low is not None else where,
+            "drop `in [...]`, or state the bound with `requires`",
+        )
+        return False
+    return i.summary
 
 
 def _abi(t: SType) -> str:
@@ -154,7 +204,7 @@ def external_use(
     ]
     t = d.results[index][1]
     body: typed.TExpr = typed.ExternalRead(
-        d.receiver, d.signature, d.args, d.outputs, index, t, d.low, d.high, span=span
+        d.receiver, d.signature, d.args, d.outputs, index, t, d.low, d.high, d.summary, span=span
     )
     for p, v in reversed(list(zip(d.params, values, strict=True))):
         body = typed.Let(p.name, v, body, t, span=span)

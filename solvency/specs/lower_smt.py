@@ -120,6 +120,8 @@ def lower(e: typed.TExpr, f: SmtFrame) -> Term:
 
 
 def _external(e: typed.ExternalRead, f: SmtFrame) -> Term:
+    if e.summary is not None:  # the ERC20 balances summary: checked as balanceOf(address)
+        return f.state.token_balance(lower(e.receiver, f), lower(e.args[0], f))
     bounds = None
     if e.low is not None and e.high is not None:
         bounds = (e.low, e.high, e.type.kind is Kind.INT)

@@ -214,7 +214,7 @@ class _ToAst(Transformer[Token, Any]):
         return ast.Assign(str(name), tuple(rest[:-1]), rest[-1], span=self._s(meta))
 
     def input_decl(self, meta: Any, *parts: Any) -> ast.Input:
-        typ, name, params, recv, method, args, bounds = parts
+        typ, name, params, recv, method, args, bounds, summary = parts
         low, high = bounds if bounds is not None else (None, None)
         return ast.Input(
             typ,
@@ -227,7 +227,12 @@ class _ToAst(Transformer[Token, Any]):
             span=self._s(meta),
             receiver_span=_tok_span(recv, self.path),
             params=params,
+            summary=None if summary is None else str(summary),
+            summary_span=ast.NO_SPAN if summary is None else _tok_span(summary, self.path),
         )
+
+    def input_summary(self, meta: Any, name: Token) -> Token:
+        return name
 
     def results(self, meta: Any, *ps: ast.Param) -> tuple[ast.Param, ...]:
         return ps

@@ -195,9 +195,9 @@ def decl(d: ast.Decl | ast.Def, indent: str = "") -> list[str]:
             bounds = (
                 "" if i.low is None or i.high is None else f" in [{expr(i.low)}, {expr(i.high)}]"
             )
-            return [
-                f"{indent}input {shown} {i.name}{params} = {i.receiver}.{i.method}({args}){bounds};"
-            ]
+            summary = "" if i.summary is None else f" summarized {i.summary}"
+            call = f"{i.receiver}.{i.method}({args})"
+            return [f"{indent}input {shown} {i.name}{params} = {call}{bounds}{summary};"]
         case ast.Use(name=n):
             return [f"{indent}use {n};"]
         case ast.HarnessRef(path=p):

@@ -30,6 +30,8 @@ class ExternalRead:
     type: SType
     low: int | None = None  # declared bounds of a single result
     high: int | None = None
+    # `summarized erc20`: the prover reads its balances summary (tokens.py), not a free value
+    summary: str | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
     def output_abi(self) -> tuple[str, ...]:
@@ -50,6 +52,7 @@ class External:
     low: int | None
     high: int | None
     tuple_results: bool  # declared as `(T a, U b)`: read through a field
+    summary: str | None = None  # `summarized erc20`
     span: Span = field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
     @property

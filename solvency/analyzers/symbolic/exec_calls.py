@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from solvency.analyzers.symbolic import tokens
 from solvency.analyzers.symbolic.exec_mem import U256, coerce, copy_from_storage, read, term
 from solvency.analyzers.symbolic.exec_nonlinear import abstract_mulmod
 from solvency.analyzers.symbolic.exec_ops import assign
@@ -84,6 +85,8 @@ def run_program(
     """Run `program` as a callee from `st`; the result carries its return values in `ret`."""
     from solvency.analyzers.symbolic.exec_cfg import Walker  # noqa: PLC0415
 
+    if not ctx.stack:
+        tokens.start(ctx, st)  # the entry: summarized token balances join the path state
     # Recursion is unrolled like a loop: a call to a function already active loop_bound
     # times is cut (those paths are dropped and the bound is reported), as is any call
     # beyond call_depth.
@@ -217,6 +220,11 @@ def _solidity(ctx: Ctx, st: PState, op: p.SolidityCallOp) -> Result:
                 value = abstract_mulmod(ctx, a, b, k, loc)  # a 512-bit remainder otherwise
             assign(ctx, st, op.lvalue, value, op)
         return st
+    encodes = name.startswith(("abi.encodeWithSelector", "abi.encodeWithSignature"))
+    if encodes and tokens.encode(ctx, st, op):
+        return st
+    if name.startswith("abi.decode") and tokens.decode(ctx, st, op):
+        return st
     if name.startswith(_ABSTRACT) or name.startswith(("abi.", "string.concat", "bytes.concat")):
         _fresh_result(ctx, st, op, f"result of {name} is arbitrary")
         return st
@@ -245,13 +253,15 @@ def _external(ctx: Ctx, st: PState, op: p.ExternalCallOp) -> Result:
     if op.kind is p.ExternalKind.LOW_LEVEL and op.function_name in ("delegatecall", "callcode"):
         # Foreign code running on this contract's storage and balance: nothing is known.
         ctx.unsupported_at(f"{op.function_name} (foreign code on this contract's storage)", loc)
-    # A view callee runs under STATICCALL (solc >= 0.5) and cannot touch our storage.
-    if not op.view or ctx.programs.solc_version < (0, 5, 0):
-        ctx.assume(Assumption("no-reentrancy", f"no reentrancy through the call at {where}", loc))
     dest = term(ctx, st, op.destination, loc)
     dest = (
         evm.resize(dest, 160, False) if not zt.is_bool(dest) and zt.bits_of(dest) != 160 else dest
     )
+    if tokens.external(ctx, st, op, dest):
+        return st  # a standard ERC20 runs no code of ours: its assumption covers reentrancy
+    # A view callee runs under STATICCALL (solc >= 0.5) and cannot touch our storage.
+    if not op.view or ctx.programs.solc_version < (0, 5, 0):
+        ctx.assume(Assumption("no-reentrancy", f"no reentrancy through the call at {where}", loc))
     amount = term(ctx, st, op.value, loc, U256) if op.value is not None else None
     may_fail = op.kind in (p.ExternalKind.SEND, p.ExternalKind.LOW_LEVEL)
     ok = ctx.fresh(f"call_ok@{where}", zt.bool_sort())
@@ -271,6 +281,9 @@ def _external(ctx: Ctx, st: PState, op: p.ExternalCallOp) -> Result:
         st.balances = zt.ite(
             zt.eq(dest, this), st.balances, zt.store(bal, [dest], evm.add(other, moved))
         )
+    unknown_code = op.kind is p.ExternalKind.HIGH_LEVEL and not op.view
+    if unknown_code or op.kind is p.ExternalKind.LOW_LEVEL:
+        tokens.havoc(ctx, st, where)  # code we do not know may move tokens
     if op.lvalue is None:
         return st
     if op.kind in (p.ExternalKind.SEND,):

@@ -26,7 +26,7 @@ from solvency.core.location import Location
 from solvency.core.properties import Assumption
 from solvency.ir.program import Programs
 from solvency.smt import terms as zt
-from solvency.smt.state import SymbolicEnv, SymbolicState
+from solvency.smt.state import TOKENS_PATH, SymbolicEnv, SymbolicState
 from solvency.smt.terms import Sort, Term
 
 
@@ -69,11 +69,19 @@ class Ctx:
     sorts: dict[str, tuple[list[Sort], Sort]] = field(default_factory=dict)
     stack: list[str] = field(default_factory=list)  # keys of the programs being run
     steps: int = 0
+    # ERC20 summary (tokens.py): what abi.encode* built, and what a summarized low-level
+    # call returned, by the id of the term standing for those bytes.
+    calldata: dict[int, tuple[int, tuple[Term, ...]]] = field(default_factory=dict)
+    returndata: dict[int, Term] = field(default_factory=dict)
     _n: int = 0
 
     def fresh(self, what: str, sort: Sort) -> Term:
         self._n += 1
         return zt.const(f"{self.tag}.{what}#{self._n}", sort)
+
+    def fresh_array(self, what: str, key_sorts: list[Sort], value_sort: Sort) -> Term:
+        self._n += 1
+        return zt.array(f"{self.tag}.{what}#{self._n}", key_sorts, value_sort)
 
     def unsupported_at(self, what: str, location: Location | None) -> None:
         item = Unsupported(what, location)
@@ -107,6 +115,8 @@ class Ctx:
         return st.storage[path]
 
     def pre_term(self, path: str) -> Term:
+        if path == TOKENS_PATH:
+            return self.pre.token_balances()
         keys, value = self.sorts[path]
         return self.pre.storage_term(path, keys, value)
 
