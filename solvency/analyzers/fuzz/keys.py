@@ -150,6 +150,10 @@ class KeyTracker:
 
     def settle(self, word: Callable[[int], int]) -> None:
         """After a call: keep the pending integers some mapping now holds an entry under."""
+        layout = self.layout
+        if not (layout.probes or layout.arrays or layout.accept_all):
+            self.pending.clear()  # nothing could take an integer key: skip the counters' reads
+            return
         for v in self.layout.counters:
             if v.slot is None:
                 continue

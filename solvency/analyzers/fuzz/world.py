@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -112,6 +113,7 @@ class World:
         self._base_time = (self.chain.timestamp, self.chain.block_number)
         self._owner = self._owner_only()
         self._initial_hints = {k: list(v) for k, v in self.pool.by_name.items()}
+        self._setup_users = _setup_users(recipe, deployment)  # positions from the start
         self.restart()
         self._base = self.chain.snapshot()
 
@@ -231,6 +233,7 @@ class World:
     def reset(self) -> None:
         """Back to the state right after deployment (and a fresh snapshot of it)."""
         self.pool.forget()
+        self.pool.users.extend(self._setup_users)
         self._env_last.clear()
         self.chain.revert(self._base)
         self.chain.timestamp, self.chain.block_number = self._base_time
@@ -302,6 +305,7 @@ class World:
             params = zip(action.entry.inputs, types, strict=True)
             fn = action.entry.signature
             args = [self._draw_param(p.name, t, src, fn) for p, t in params]
+            _one_amount(action.entry, args, src)
         value = 0
         if action.kind == PROXY:
             value = args[1]
@@ -378,7 +382,8 @@ class World:
         return args
 
     def _draw_param(self, name: str, abi_type: str, src: ByteSource, function: str = "") -> Any:
-        numbers = self.pool.numbers.get(name) or self.pool.numbers.get(name.strip("_"))
+        known = self.pool.numbers
+        numbers = known.get(name) or known.get(name.strip("_")) or known.get(_last_word(name))
         if numbers and not abi_type.endswith("]") and src.byte() < 128:
             return numbers[src.byte() % len(numbers)]
         if abi_type.startswith("uint") and _is_id(name):
@@ -673,6 +678,31 @@ class World:
 _ID_WORDS = ("id", "index", "idx", "series", "market", "auction", "pos", "slot", "round")
 
 
+def _one_amount(entry: AbiEntry, args: list[Any], src: ByteSource) -> None:
+    """A quarter of the time, all amounts of a call but one are zero: `(assets, shares)`,
+    `(seizedAssets, repaidShares)` take exactly one nonzero input."""
+    amounts = [
+        i
+        for i, p in enumerate(entry.inputs)
+        if p.type.startswith("uint") and not p.type.endswith("]") and not _is_id(p.name)
+    ]
+    if len(amounts) < 2 or src.byte() >= 64:
+        return
+    keep = amounts[src.byte() % len(amounts)]
+    for i in amounts:
+        if i != keep:
+            args[i] = 0
+
+
+@lru_cache(maxsize=1024)
+def _last_word(name: str) -> str:
+    """`seizedAssets` → `assets`, `close_size` → `size`: a value the setup passed as
+    `assets` suits `seizedAssets` too (the whole collateral deposited)."""
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
+    return words[-1].lower() if len(words) > 1 else ""
+
+
+@lru_cache(maxsize=1024)
 def _is_id(name: str) -> bool:
     """`id`, `dealId`, `seriesId`, `index`, `marketIdx` (and plurals: `ids`, `indices`): a
     parameter naming an entry."""
@@ -737,6 +767,25 @@ def _zero(abi_type: str) -> Any:
     if abi_type.startswith("bytes"):
         return b"" if abi_type == "bytes" else bytes(int(abi_type[5:]))
     return 0
+
+
+def _setup_users(recipe: Recipe, deployment: Deployment) -> list[str]:
+    """Actors the setup called the target for (a deposit, a borrow): accounts with a
+    position from the start, like the senders of a sequence's successful calls."""
+    out: list[str] = []
+    for step in recipe.setup:
+        if step.to != "@target":
+            continue
+        if step.for_each_actor and step.sender == "@actor":
+            senders = list(deployment.actors)
+        else:
+            senders = [resolve_ref(step.sender, dict(deployment.addresses))]
+        for who in senders:
+            if who in deployment.actors:
+                if who in out:
+                    out.remove(who)
+                out.append(who)
+    return out
 
 
 def _bare_entries(
