@@ -67,6 +67,7 @@ class LiveState:
         self.words: dict[int, int] = {}
         self.inputs: dict[str, int] = {}
         self.externals: dict[ExternalKey, tuple[Value, ...]] = {}  # read in this state
+        self.views: dict[tuple[str, tuple[Value, ...]], tuple[Value, ...]] = {}  # … and these
         self._inputs = {i.name: i for i in inputs}
         cache = cache if cache is not None else DeploymentCache()
         self._immutables, self._calldata = cache.immutables, cache.calldata
@@ -91,6 +92,7 @@ class LiveState:
         self.words.clear()
         self.inputs.clear()
         self.externals.clear()
+        self.views.clear()
 
     def balance(self, address: int) -> int:
         return self.chain.balance(to_hex_address(address))
@@ -99,6 +101,12 @@ class LiveState:
         return self.tracker.keys(t)
 
     def call_view(self, signature: str, args: tuple[Value, ...]) -> tuple[Value, ...]:
+        found = self.views.get((signature, args))
+        if found is None:
+            found = self.views[(signature, args)] = self._call_view(signature, args)
+        return found
+
+    def _call_view(self, signature: str, args: tuple[Value, ...]) -> tuple[Value, ...]:
         entry = self._views.get(signature)
         if entry is None:
             raise InternalError(f"{self.artifact.name} has no function {signature}")
