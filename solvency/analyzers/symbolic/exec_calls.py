@@ -281,7 +281,8 @@ def _external(ctx: Ctx, st: PState, op: p.ExternalCallOp) -> Result:
         st.balances = zt.ite(
             zt.eq(dest, this), st.balances, zt.store(bal, [dest], evm.add(other, moved))
         )
-    unknown_code = op.kind is p.ExternalKind.HIGH_LEVEL and not op.view
+    static = op.view and ctx.programs.solc_version >= (0, 5, 0)  # STATICCALL: no writes
+    unknown_code = op.kind is p.ExternalKind.HIGH_LEVEL and not static
     if unknown_code or op.kind is p.ExternalKind.LOW_LEVEL:
         tokens.havoc(ctx, st, where)  # code we do not know may move tokens
     if op.lvalue is None:

@@ -32,7 +32,7 @@ from solvency.analyzers.symbolic.exec_ops import assign
 from solvency.analyzers.symbolic.exec_values import MArray, TupleVal, Value
 from solvency.core.properties import Assumption
 from solvency.ir import program as p
-from solvency.ir.types import ElementaryType
+from solvency.ir.types import ContractType, ElementaryType, Type
 from solvency.smt import evm
 from solvency.smt import terms as zt
 from solvency.smt.state import TOKENS_PATH
@@ -169,6 +169,35 @@ def decode(ctx: Ctx, st: PState, op: p.SolidityCallOp) -> bool:
     return True
 
 
+# The ABI of each summarized function: argument types and the one result.
+_ABI: Final = {
+    "balanceOf": (("address",), "uint256"),
+    "transfer": (("address", "uint256"), "bool"),
+    "transferFrom": (("address", "address", "uint256"), "bool"),
+    "approve": (("address", "uint256"), "bool"),
+}
+
+
+def _abi_name(t: Type | None) -> str | None:
+    if isinstance(t, ContractType):
+        return "address"
+    return t.name if isinstance(t, ElementaryType) else None
+
+
+def _erc20_abi(op: p.ExternalCallOp) -> bool:
+    """Whether a high-level call is one of the ERC20 functions by its ABI: the same name with
+    other types (`transfer(uint256,address)`) is some other function, not summarized."""
+    abi = _ABI.get(op.function_name)
+    if abi is None or len(op.args) != len(abi[0]):
+        return False
+    for a, want in zip(op.args, abi[0], strict=True):
+        got = _abi_name(a.type)  # None: Slither gave no type (msg.sender), not a mismatch
+        if a.type is not None and got != want:
+            return False
+    returns = tuple(_abi_name(t) for t in op.return_types)
+    return returns in ((), (abi[1],)) if op.function_name != "balanceOf" else returns == (abi[1],)
+
+
 # ── the calls ────────────────────────────────────────────────────────────────────────────
 
 
@@ -180,7 +209,7 @@ def external(ctx: Ctx, st: PState, op: p.ExternalCallOp, dest: Term) -> bool:
     loc = op.location
     if op.kind is p.ExternalKind.HIGH_LEVEL:
         name = op.function_name
-        if ARITY.get(name) != len(op.args):
+        if not _erc20_abi(op):
             return False
         args = [read(ctx, st, a, loc) for a in op.args]
         low_level = False
