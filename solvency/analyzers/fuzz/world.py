@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -494,12 +494,13 @@ class World:
         start = call.args[i]
         assert isinstance(start, int)
 
+        data, runs = self._probe(call)
+        at = _head_offset(self._encoding(call)[1], i)
+
         def ok(x: int) -> bool:
-            snap = self.chain.snapshot()
-            try:
-                return self.execute(_with_arg(call, i, x)).success
-            finally:
-                self.chain.revert(snap)
+            if at is None:
+                return runs(self._calldata(_with_arg(call, i, x)), call.value)
+            return runs(data[:at] + x.to_bytes(32, "big") + data[at + 32 :], call.value)
 
         lo, hi = 0, 0
         if start and ok(start):
@@ -540,12 +541,10 @@ class World:
         item, the underpayment a sum or solvency property then shows. Unchanged when
         neither the drawn value nor the sender's whole balance works."""
 
+        data, runs = self._probe(call)
+
         def ok(value: int) -> bool:
-            snap = self.chain.snapshot()
-            try:
-                return self.execute(dataclasses.replace(call, value=value)).success
-            finally:
-                self.chain.revert(snap)
+            return runs(data, value)
 
         hi = call.value
         if not (hi and ok(hi)):
@@ -584,19 +583,42 @@ class World:
 
     def execute(self, call: Call) -> CallResult:
         """Run one call at its timestamp and block number (when it carries them)."""
+        self._at(call)
+        data = self._calldata(call)
+        return self.chain.raw_call(call.sender, self.address(call.contract), data, call.value)
+
+    def _at(self, call: Call) -> None:
         chain = self.chain
         stamp = call.timestamp if call.timestamp is not None else chain.timestamp
         number = call.block_number or chain.block_number
         if (stamp, number) != (chain.timestamp, chain.block_number):
             chain.timestamp, chain.block_number = stamp, number
             chain.warp(0)
+
+    def _calldata(self, call: Call) -> bytes:
         head, types = self._encoding(call)
         if head is RAW:  # a fallback call carrying its own calldata
-            data = _thawed("bytes", call.args[0])
-        else:
-            args = [_thawed(t, a) for t, a in zip(types, call.args, strict=True)]
-            data = head + encode_args(types, args)
-        return chain.raw_call(call.sender, self.address(call.contract), data, call.value)
+            return bytes(_thawed("bytes", call.args[0]))
+        args = [_thawed(t, a) for t, a in zip(types, call.args, strict=True)]
+        return head + encode_args(types, args)
+
+    def _probe(self, call: Call) -> tuple[bytes, Callable[[bytes, int], bool]]:
+        """The call's calldata, and a test of whether given calldata and value go through
+        now (on a snapshot, undone): probes need no decoded result or revert reason."""
+        self._at(call)
+        evm, sender, to = self.chain.evm, call.sender, self.address(call.contract)
+
+        def runs(data: bytes, value: int) -> bool:
+            snap = evm.snapshot()
+            try:
+                evm.message_call(sender, to, data, value=value)
+                return True
+            except RuntimeError:
+                return False
+            finally:
+                evm.revert(snap)
+
+        return self._calldata(call), runs
 
     def _encoding(self, call: Call) -> tuple[bytes, tuple[str, ...]]:
         key = (call.contract, call.function)
@@ -809,6 +831,15 @@ def _integers(values: Sequence[Any]) -> list[int]:
         elif isinstance(v, int) and not isinstance(v, bool):
             out.append(v)
     return out
+
+
+def _head_offset(types: tuple[str, ...], index: int) -> int | None:
+    """Where argument `index`'s word starts in the calldata, when every argument up to it
+    takes one head word (no static tuples or fixed-size arrays before or at it)."""
+    for t in types[: index + 1]:
+        if t.startswith("(") or (t.endswith("]") and not t.endswith("[]")):
+            return None
+    return 4 + 32 * index
 
 
 def _with_arg(call: Call, index: int, value: int) -> Call:
