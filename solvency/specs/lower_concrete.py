@@ -87,7 +87,10 @@ class GhostStore:
         return c
 
 
-@dataclass(frozen=True)
+# Not frozen: evaluation makes a frame per `let` and per call checked, and a frozen
+# dataclass's __init__ (object.__setattr__ per field) was a twentieth of the fuzzer's time.
+# Nothing mutates a frame; `bind` makes a new one.
+@dataclass(slots=True, eq=False)
 class ConcreteFrame:
     state: ConcreteState
     env: ConcreteEnv = field(default_factory=ConcreteEnv)
