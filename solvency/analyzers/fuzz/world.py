@@ -44,6 +44,9 @@ CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
 PROXY, ARM = "proxy", "arm"  # a helper that calls the target for an actor / re-enters it
 EXECUTE = "execute(address,uint256,bytes)"  # corpora/common/ReentrantReceiver.sol's interface
 ARMING = "arm(address,bytes,uint256)"
+INVALID = "InvalidFEOpcode"
+NOT_ASSERT = "invalid opcode 0xfe (no assert in the sources: an index, a division or an enum)"
+_ASSERT_CALL = re.compile(r"\bassert\s*\(")
 RAW = b"raw"  # the encoding "head" of a fallback call whose one argument is its calldata
 _AGES = (0, 0, 1, 60, 600, 3_599, 3_600, 3_601, 86_400, 7 * 86_400)
 PROBE_STEPS = 24  # bisection steps of `widest`
@@ -70,8 +73,10 @@ class World:
         artifacts: dict[str, CompiledContract],
         recipe: Recipe,
         source_literals: Sequence[int] = (),
+        asserts: bool = True,
     ) -> None:
         self.deployment = deployment
+        self.asserts = asserts  # False: the sources have no assert, so 0xfe is not one
         self.chain: Chain = deployment.chain
         self.target = deployment.target
         self.target_name = deployment.target_name
@@ -585,7 +590,12 @@ class World:
         """Run one call at its timestamp and block number (when it carries them)."""
         self._at(call)
         data = self._calldata(call)
-        return self.chain.raw_call(call.sender, self.address(call.contract), data, call.value)
+        result = self.chain.raw_call(call.sender, self.address(call.contract), data, call.value)
+        if not result.success and not self.asserts and INVALID in result.reason:
+            # solc < 0.8 also compiles out-of-range indexes, division by zero and bad enum
+            # values to INVALID; without an assert in the sources that is all it can be.
+            return dataclasses.replace(result, reason=NOT_ASSERT)
+        return result
 
     def _at(self, call: Call) -> None:
         chain = self.chain
@@ -898,4 +908,6 @@ def build_world(
     artifacts = {h.name: lookup(h.file, h.contract) for h in recipe.helpers}
     artifacts["target"] = project.contract(contract)
     source = project.source_text(artifacts["target"].source_unit) or ""
-    return World(deployment, artifacts, recipe, mine_literals(source))
+    files = project.sources.files if project.sources is not None else None
+    asserts = files is None or any(_ASSERT_CALL.search(f.content) for f in files)
+    return World(deployment, artifacts, recipe, mine_literals(source), asserts)
