@@ -172,7 +172,7 @@ class Runner:
         if ASSERT in active and _is_assert(result):
             breaches.append(Breach(ASSERT, PropertyKind.ASSERT, index, f"{result.reason}"))
         if pending is not None and pending.plans:
-            breaches.extend(self._rules_after(call, (result, outs), pending, index))
+            breaches.extend(self._rules_after(call, (result, outs), pending, index, facts))
         if result.success:
             for inv in self.invariants:
                 if not is_target or call.function in inv.functions:
@@ -180,7 +180,12 @@ class Runner:
         return breaches
 
     def _rules_after(
-        self, call: Call, ran: tuple[CallResult, tuple[Any, ...]], pending: _Pending, index: int
+        self,
+        call: Call,
+        ran: tuple[CallResult, tuple[Any, ...]],
+        pending: _Pending,
+        index: int,
+        before: CallFacts,
     ) -> list[Breach]:
         chain, old, snap = self.world.chain, pending.old, pending.snap
         result, outs = ran
@@ -188,8 +193,8 @@ class Runner:
         for attempt in range(RETRIES):
             facts = CallFacts(
                 call.function,
-                self._spec_args(call),
-                self._env(call),
+                before.args,  # the call's arguments and env, as before it ran
+                before.env,
                 not result.success,
                 tuple(
                     spec_value(p.canonical, v)
