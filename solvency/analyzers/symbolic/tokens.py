@@ -25,22 +25,27 @@ hooks or callbacks, no rebasing, balances change only through transfers.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import TYPE_CHECKING, Final
 
 from solvency.analyzers.symbolic.exec_mem import U256, read
 from solvency.analyzers.symbolic.exec_ops import assign
 from solvency.analyzers.symbolic.exec_values import MArray, TupleVal, Value
+from solvency.analyzers.symbolic.transition import Transition
 from solvency.core.properties import Assumption
 from solvency.ir import program as p
+from solvency.ir.model import Contract, Function
 from solvency.ir.types import ContractType, ElementaryType, Type
 from solvency.smt import evm
 from solvency.smt import terms as zt
-from solvency.smt.state import TOKENS_PATH
+from solvency.smt.state import TOKENS_PATH, SymbolicEnv, SymbolicState
 from solvency.smt.terms import Term
+from solvency.specs import typed
+from solvency.specs.typed_ext import ExternalRead
 
 if TYPE_CHECKING:
     from solvency.analyzers.symbolic.exec_state import Ctx, PState
-    from solvency.specs import typed
 
 KIND: Final = "erc20-summary"
 SUMMARY: Final = "erc20"  # the one summary the language knows
@@ -294,3 +299,94 @@ def _returns(
     success = zt.not_(reverts)
     out = TupleVal((success, returned)) if op.lvalue.kind is p.VarKind.TUPLE else success
     assign(ctx, st, op.lvalue, out, op)
+
+
+# ── token moves between transactions ─────────────────────────────────────────────────────
+
+BETWEEN: Final = "token moves between calls"
+BETWEEN_WHY: Final = (
+    "a token transfer between transactions (no call of the contract) breaks it: from a "
+    "pre-state where the invariants hold, the balance of {who} going from {old} to {new} makes "
+    "it false (Z3 model; this step is not replayed)"
+)
+# What may grant an allowance over this contract's tokens (approve's selector in decimal).
+_APPROVALS: Final = ("approve", "increaseAllowance", "permit", str(0x095EA7B3))
+_ENCODED = re.compile(r"^(\w+)\(bytes\) = SOLIDITY_CALL abi\.encodeWith(Selector|Signature)")
+_LOW_LEVEL_ARG = re.compile(r"LOW_LEVEL_CALL, dest:\S+, function:\w+, arguments:\['([^']*)'\]")
+
+
+def reads_summary(inv: typed.Invariant) -> bool:
+    """Whether `inv` (its expression, assumptions or preserved blocks) reads a summarized
+    token balance: then it must also survive other accounts' transfers between calls."""
+    from solvency.analyzers.symbolic import walk  # noqa: PLC0415 - walk imports specs
+
+    return any(
+        isinstance(n, ExternalRead) and n.summary is not None
+        for n in walk.all_nodes(walk.invariant_exprs(inv))
+    )
+
+
+def may_grant_allowance(contract: Contract) -> bool:
+    """Whether the contract may have let someone spend its tokens: an approve-like call, or
+    a low-level call whose data is neither empty nor built here by abi.encodeWith… (then
+    its own balances may drop between its calls too). Read from the IR text, so it errs
+    towards yes."""
+    for f in contract.functions:
+        texts = [op.text for n in f.nodes for op in n.operations]
+        if any(a in t for t in texts for a in _APPROVALS):
+            return True
+        built = {m.group(1) for t in texts if (m := _ENCODED.match(t))}
+        for t in texts:
+            if "LOW_LEVEL_CALL" not in t:
+                continue
+            m = _LOW_LEVEL_ARG.search(t)
+            if m is None or (m.group(1) and m.group(1) not in built):
+                return True
+    return False
+
+
+def between_transition(placeholder: Function, contract: Contract) -> Transition:
+    """pre → post where one token balance of one holder changes and nothing else does.
+
+    Any sequence of standard-token moves by others (transfers between other holders, mints,
+    burns, transfers *to* this contract) is a sequence of such single-entry steps, so an
+    invariant that survives one survives them all. This contract's own balance may only
+    grow, unless it may have granted an allowance (`may_grant_allowance`)."""
+    pre = SymbolicState("pre.tokens", erc20_summary=True)
+    env = SymbolicEnv.fresh("tokens")
+    token = zt.const("between.token", _ADDR)
+    holder = zt.const("forced.to", _ADDR)
+    new = zt.const("forced.balance", U256)
+    old = pre.token_balance(token, holder)
+    pre.balance(pre.this)  # the ETH balances exist, and stay as they are
+    # Storage (the same dict: arrays made later are shared too), ghosts, declared inputs and
+    # sums stay; the contract's views and other contracts' results are left free in `post`,
+    # since they may read token balances.
+    post = dataclasses.replace(
+        pre,
+        prefix="post.tokens",
+        tokens=zt.store(pre.token_balances(), [token, holder], new),
+        views={},
+        view_impls={},
+        externals={},
+        external_impls={},
+    )
+    constraints = [zt.not_(zt.eq(new, old))]
+    if not may_grant_allowance(contract):
+        constraints.append(zt.or_(zt.not_(zt.eq(holder, pre.this)), evm.gt(new, old)))
+    return Transition(
+        function=placeholder,
+        pre=pre,
+        post=post,
+        env=env,
+        args={"forced.to": holder, "forced.old": old, "forced.new": new, "between.token": token},
+        returns=(),
+        success=zt.bool_val(True),
+        reverts=zt.bool_val(False),
+        asserts=[],
+        constraints=constraints,
+        assumptions=(WHOLE,),
+        unsupported=(),
+        loop_bound_hit=None,
+        writes={},
+    )
