@@ -26,6 +26,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from solvency.analyzers.fuzz.runner import Breach, Runner
 from solvency.analyzers.fuzz.shrink import shrink
+from solvency.analyzers.fuzz.values import segment_seeds
 from solvency.core.counterexample import Call, Counterexample
 
 SEGMENT_CALLS = 16
@@ -160,7 +161,7 @@ class Campaign:
             print_blob=False,
         )
         @hypothesis_seed(c.seed * 1_000_003 + number)
-        @given(st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=c.max_segments))
+        @given(st.lists(segment_seeds(), min_size=1, max_size=c.max_segments))
         def sequence(segments: list[int]) -> None:
             self._example(segments)
 
