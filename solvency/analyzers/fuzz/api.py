@@ -101,14 +101,20 @@ def replay(prepared: Prepared, cex: Counterexample) -> Replay:
         if world.chain.balance(call.sender) < call.value:
             world.chain.fund(call.sender, call.value)
     active = set(runner.kinds)
-    found: list[Breach] = []
+    # The state before the first call: a property broken right after deployment has a
+    # counterexample without calls, and it must replay too.
+    found: list[Breach] = runner.check_state(active)
     reverted: list[str] = []
     for index, call in enumerate(cex.calls):
         before = sum(runner.reverts.values())
         found.extend(runner.step(call, active, index))
         if sum(runner.reverts.values()) > before:
             reverted.append(call.render())
-    confirmed = any(b.property == cex.property_name for b in found)
+    # With calls, only what they break confirms it: a written initial state that already
+    # breaks the property (a prover's partial pre-state) shows nothing about the calls.
+    confirmed = any(
+        b.property == cex.property_name and (b.index >= 0 or not cex.calls) for b in found
+    )
     note = (
         "replayed on revm: the property breaks"
         if confirmed

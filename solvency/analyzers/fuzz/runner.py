@@ -125,6 +125,12 @@ class Runner:
     def check_initial(self, active: set[str]) -> list[Breach]:
         """Invariants right after deployment (the constructor and setup establish them)."""
         self.start()
+        return self.check_state(active)
+
+    def check_state(self, active: set[str]) -> list[Breach]:
+        """Invariants in the current state, before any call (index -1), without rewinding:
+        after deployment, or after a replay wrote a counterexample's initial storage."""
+        self.live.changed()  # storage may have been written around the EVM's journal
         env = self._env(None)
         return [b for inv in self.invariants for b in self._invariant(inv, active, env, -1)]
 
