@@ -28,8 +28,12 @@ class ProveOptions:
     properties: tuple[str, ...] = ()  # only these (by name; "assert" for the asserts); () all
     deadline_seconds: float | None = None  # whole run; then the rest is UNKNOWN (budget)
     # Calls of the bounded search from the deployed state for what stays UNKNOWN (needs
-    # replay); 0 switches it off. Fixed seed and call budget: the result repeats.
-    search_calls: int = 2_000
+    # replay); 0 (the default: callers that fuzz anyway need not pay twice) switches it
+    # off. Fixed seed and call budget, so the result repeats; `search_seconds` caps a
+    # search whose calls are slow (a loop that runs out of gas), and the reason then says
+    # how many calls ran.
+    search_calls: int = 0
+    search_seconds: float = 20.0
     # "auto": exact arithmetic, and on a Z3 timeout the query again with nonlinear
     # operations abstracted (a sound over-approximation); "exact": never abstract;
     # "abstract": the abstracted query first (exact only where it cannot decide).

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solvency.analyzers.symbolic import counterexample as cx
-from solvency.analyzers.symbolic import forced, sums, walk
+from solvency.analyzers.symbolic import forced, sums, tokens, walk
 from solvency.analyzers.symbolic import obligations as ob
 from solvency.analyzers.symbolic.api import ProveOptions, ProveProgress
 from solvency.analyzers.symbolic.counterexample import Draft
@@ -112,10 +112,12 @@ class Prover:
         env = SymbolicEnv.fresh(name)
         if f is None:
             pre: SymbolicState = ZeroState("init")
+            pre.erc20_summary = tokens.requested(self.spec)
             zero_problems = sums.zero_totals(pre, env, self.sums)
             t = encode_constructor(contract, pre, env, options)
         else:
             pre = SymbolicState(f"pre.{f.name}")
+            pre.erc20_summary = tokens.requested(self.spec)
             zero_problems = {}
             t = encode_function(contract, f, pre, env, options)
         t.post.inputs = t.pre.inputs  # an input keeps its value during one call
@@ -518,5 +520,7 @@ def run_checks(
         props["assert"] = aggregate("assert", PropertyKind.ASSERT, contract, checked)
     settled = settle(props)
     if replayer is not None and options.search_calls > 0 and not late:
-        settled = settle_by_search(settled, replayer, options.search_calls, options.seed)
+        settled = settle_by_search(
+            settled, replayer, options.search_calls, options.seed, options.search_seconds
+        )
     return tuple(settled), done

@@ -83,14 +83,17 @@ class Replayer:
         keys = runner.base_keys
         return list(keys.addresses), list(keys.integers)
 
-    def search(self, seeds: Sequence[Counterexample], calls: int, seed: int) -> FuzzOutcome | str:
+    def search(
+        self, seeds: Sequence[Counterexample], calls: int, seed: int, seconds: float | None
+    ) -> FuzzOutcome | str:
         """A fuzz campaign of `calls` calls from the deployment (`seeds` first), or why
-        none could run. Budgeted in calls only, so it repeats on any machine."""
+        none could run. Budgeted in calls (so it repeats on any machine) and, when given,
+        capped at `seconds` (shrinking then runs by time as well)."""
         self._ready()
         if self._prepared is None:
             return self.failure or "the harness did not deploy"
         config = FuzzConfig(
-            budget_seconds=None,
+            budget_seconds=seconds,
             budget_calls=calls,
             seed=seed,
             shrink_calls=min(4_000, 2 * calls),

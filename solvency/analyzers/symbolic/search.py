@@ -34,7 +34,11 @@ def open_results(results: Sequence[PropertyResult]) -> list[PropertyResult]:
 
 
 def settle_by_search(
-    results: Sequence[PropertyResult], replayer: Replayer | None, calls: int, seed: int
+    results: Sequence[PropertyResult],
+    replayer: Replayer | None,
+    calls: int,
+    seed: int,
+    seconds: float | None = None,
 ) -> list[PropertyResult]:
     """`results` with the open ones the search breaks made VIOLATED (confirmed), and the
     rest of the open ones saying how far it went. Nothing else changes."""
@@ -47,7 +51,7 @@ def settle_by_search(
         for r in pending
         if r.counterexample is not None and r.counterexample.calls
     ]
-    found = replayer.search(seeds, calls, seed)
+    found = replayer.search(seeds, calls, seed, seconds)
     if isinstance(found, str):
         note = f"no bounded search from the deployed state: {found}"
         return [_note(r, note) if id(r) in ids else r for r in results]
