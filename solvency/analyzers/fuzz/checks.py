@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from solvency.analyzers.fuzz.chain import CallFailedError
-from solvency.analyzers.fuzz.state import LiveState, OldState
+from solvency.analyzers.fuzz.state import ExternalKey, LiveState, OldState
 from solvency.core.errors import InternalError
 from solvency.specs import typed
 from solvency.specs.lower_concrete import ConcreteEnv, ConcreteFrame, Value, evaluate, normalize
@@ -65,8 +65,10 @@ def describe(bound: Mapping[str, Value]) -> str:
 class InvariantCheck:
     """An invariant, checked after the calls to the functions it is stated across.
 
-    An evaluation is a function of the storage words and balances it read (and the keys and
-    env), so when a call changed none of them the last verdict stands: re-reading a few
+    An evaluation is a function of what it read: storage words, balances, inputs, the
+    answers of view and external calls (and the keys and env). Each read's arguments come
+    from earlier reads, so when every one of them reads the same now, a new evaluation would
+    take the same path to the same verdict, and the last verdict stands: re-reading a few
     words costs far less than evaluating sums again.
     """
 
@@ -94,7 +96,7 @@ class InvariantCheck:
                 self._held = None
                 where = f" for {describe(bound)}" if bound else ""
                 return Verdict(Outcome.BROKEN, f"{self.name} does not hold{where}")
-        self._held = log if log.reusable else None
+        self._held = log
         return OK
 
 
@@ -107,9 +109,16 @@ class ReadLog:
         self.words: dict[int, int] = {}
         self.balances: dict[int, int] = {}
         self.sampled = sampled  # a parameter took sampled integers: a new one changes it
+        # Keys are only ever added to one tracker, so the same tracker with the same sizes
+        # holds the same keys; a rewind starts a new tracker, whose keys may differ at equal
+        # sizes (another sequence's addresses): the tracker itself is compared too.
+        self.tracker = live.tracker
         self.key_counts = self._counts(live)
         self.inputs: dict[str, int] = {}
-        self.reusable = True  # view calls are not tracked: no reuse
+        # Calls into this or other contracts, by what they were asked: their answers are read
+        # again and compared, like words (an evaluation is a function of what it read).
+        self.views: dict[tuple[str, tuple[Value, ...]], tuple[Value, ...]] = {}
+        self.externals: dict[ExternalKey, tuple[Value, ...]] = {}
 
     @property
     def this_address(self) -> int:
@@ -127,14 +136,15 @@ class ReadLog:
         return self.live.keys(t)
 
     def call_view(self, signature: str, args: tuple[Value, ...]) -> tuple[Value, ...]:
-        self.reusable = False
-        return self.live.call_view(signature, args)
+        value = self.views[(signature, args)] = self.live.call_view(signature, args)
+        return value
 
     def external_call(
         self, receiver: int, signature: str, args: tuple[Value, ...], outputs: tuple[str, ...]
     ) -> tuple[Value, ...]:
-        self.reusable = False  # other contracts' state is not tracked: no reuse
-        return self.live.external_call(receiver, signature, args, outputs)
+        key = (receiver, signature, args, outputs)
+        value = self.externals[key] = self.live.external_call(*key)
+        return value
 
     def input(self, name: str) -> int:
         value = self.inputs[name] = self.live.input(name)
@@ -150,10 +160,13 @@ class ReadLog:
     def unchanged(self, live: LiveState, env: ConcreteEnv) -> bool:
         return (
             env == self.env
+            and live.tracker is self.tracker
             and self._counts(live) == self.key_counts
             and all(live.storage_word(s) == w for s, w in self.words.items())
             and all(live.balance(a) == b for a, b in self.balances.items())
             and all(live.input(n) == v for n, v in self.inputs.items())
+            and all(live.external_call(*k) == v for k, v in self.externals.items())
+            and all(live.call_view(*k) == v for k, v in self.views.items())
         )
 
 
@@ -187,6 +200,16 @@ class RuleCheck:
                 self._pre_reads.append(stmt.cond)
             else:
                 self._pre_reads.extend(o.operand for o in _olds(stmt))
+        # Nothing to bind or check before the call (`call any` in a rule without parameters
+        # or pre-call statements): the one binding is the empty one.
+        call = self.call
+        self._unconstrained = (
+            isinstance(call, typed.CallStmt)
+            and not rule.params
+            and not self.before
+            and all(a is None for a in call.args)
+            and not call.env
+        )
 
     def applies(self, signature: str) -> bool:
         call = self.call
@@ -198,6 +221,8 @@ class RuleCheck:
 
     def before_call(self, state: LiveState, facts: CallFacts) -> list[dict[str, Value]]:
         """The parameter bindings this call instantiates whose pre-call statements hold."""
+        if self._unconstrained:
+            return [{}]
         call = self.call
         assert isinstance(call, typed.CallStmt)
         fixed: dict[str, Value] = {}
@@ -230,6 +255,8 @@ class RuleCheck:
 
     def prefetch(self, old: OldState, facts: CallFacts, bound: Mapping[str, Value]) -> None:
         """Read what old() and the revert conditions need, while the state is still old."""
+        if not self._pre_reads:
+            return
         frame = ConcreteFrame(state=old, env=facts.env, bindings=bound)
         old.recording = True
         try:

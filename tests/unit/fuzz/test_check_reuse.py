@@ -162,8 +162,20 @@ def test_a_changed_external_answer_is_rechecked() -> None:
     check = checks["fed"]
     assert _verdict(check, live) is Outcome.OK
     held = check._held
+    assert held is not None and held.externals  # external answers are logged, not a bar
     chain.set_storage(t.target, 2, 12345)  # the target changed, the feed did not: reused
     assert _verdict(check, live) is Outcome.OK
     assert check._held is held
     chain.set_storage(t.feed, 0, 11)  # only the other contract changed
     assert _verdict(check, live) is Outcome.BROKEN
+
+
+def test_other_keys_of_the_same_count_are_rechecked() -> None:
+    t = _setup()
+    chain, checks = t.chain, t.checks
+    chain.set_storage(t.target, _slot_of(BOB), 5)
+    assert _verdict(checks["backed"], t.live) is Outcome.OK  # over ALICE only
+    keys = KeyTracker()  # a rewind: the next sequence tracks BOB, not ALICE (same count)
+    keys.add_address(BOB)
+    live = LiveState(chain, t.target, ARTIFACT, keys)
+    assert _verdict(checks["backed"], live) is Outcome.BROKEN
