@@ -13,7 +13,6 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -21,8 +20,20 @@ from eth_abi.exceptions import DecodingError
 
 from solvency.analyzers.fuzz.chain import CallResult, Chain, encode_args, selector
 from solvency.analyzers.fuzz.deploy import ArtifactLookup, Deployment, deploy, resolve_ref
-from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
+from solvency.analyzers.fuzz.keys import KeyTracker
 from solvency.analyzers.fuzz.recipe import Recipe, parse_int
+from solvency.analyzers.fuzz.shapes import (
+    frozen,
+    head_offset,
+    integers,
+    is_id,
+    last_word,
+    one_amount,
+    refused,
+    thawed,
+    with_arg,
+    zero,
+)
 from solvency.analyzers.fuzz.state import to_int_address
 from solvency.analyzers.fuzz.values import (
     ByteSource,
@@ -37,7 +48,7 @@ from solvency.analyzers.fuzz.values import (
 )
 from solvency.build.artifacts import AbiEntry, AbiParam, CompiledContract
 from solvency.build.project import CompiledProject
-from solvency.core.counterexample import AbiValue, Call
+from solvency.core.counterexample import Call
 from solvency.core.errors import UserError
 
 CALL, ENVIRONMENT, DONATION = "call", "environment", "donation"
@@ -191,7 +202,7 @@ class World:
                 continue
             for plain in (True, False):
                 args = [
-                    _zero(p.canonical) if plain else self._simple(p.name, p.canonical)
+                    zero(p.canonical) if plain else self._simple(p.name, p.canonical)
                     for p in action.entry.inputs
                 ]
                 try:
@@ -204,7 +215,7 @@ class World:
                     snap = self.chain.snapshot()
                     ran.append(self.chain.raw_call(who, self.target, data))
                     self.chain.revert(snap)
-                if ran[0].success and _refused(ran[1]):
+                if ran[0].success and refused(ran[1]):
                     out.add(action.entry.signature)
                     break
         return out
@@ -217,7 +228,7 @@ class World:
             return 1
         if abi_type == "bool":
             return True
-        return _zero(abi_type)
+        return zero(abi_type)
 
     def restart(self) -> None:
         """Forget what earlier campaigns learnt (hints, owner setters seen), so a campaign
@@ -310,7 +321,7 @@ class World:
             params = zip(action.entry.inputs, types, strict=True)
             fn = action.entry.signature
             args = [self._draw_param(p.name, t, src, fn) for p, t in params]
-            _one_amount(action.entry, args, src)
+            one_amount(action.entry, args, src)
         value = 0
         if action.kind == PROXY:
             value = args[1]
@@ -319,7 +330,7 @@ class World:
         return Call(
             contract=action.contract,
             function=action.entry.signature,
-            args=tuple(_frozen(a) for a in args),
+            args=tuple(frozen(a) for a in args),
             sender=sender,
             value=value,
             timestamp=self.chain.timestamp + warp,
@@ -342,7 +353,7 @@ class World:
                 Call(
                     contract=action.contract,
                     function=action.entry.signature,
-                    args=(_frozen(_thawed(t, value)),),
+                    args=(frozen(thawed(t, value)),),
                     sender=action.sender or self.deployment.deployer,
                     timestamp=call.timestamp,
                     block_number=call.block_number,
@@ -382,16 +393,16 @@ class World:
             else:
                 value = lo + draw_uint(256, src, self.pool) % (hi - lo + 1)
             self._env_last[key] = value
-            args.append(_thawed(t, value))
+            args.append(thawed(t, value))
         args += [draw_value(t, src, self.pool) for t in types[len(args) :]]
         return args
 
     def _draw_param(self, name: str, abi_type: str, src: ByteSource, function: str = "") -> Any:
         known = self.pool.numbers
-        numbers = known.get(name) or known.get(name.strip("_")) or known.get(_last_word(name))
+        numbers = known.get(name) or known.get(name.strip("_")) or known.get(last_word(name))
         if numbers and not abi_type.endswith("]") and src.byte() < 128:
             return numbers[src.byte() % len(numbers)]
-        if abi_type.startswith("uint") and _is_id(name):
+        if abi_type.startswith("uint") and is_id(name):
             if abi_type.endswith("[]"):  # `ids`, `seriesIds`: a list of ids (parallel arrays)
                 bits = int(abi_type[4:-2] or 256)
                 return draw_list(array_length(src), src, lambda: draw_id(bits, src, self.pool))
@@ -412,7 +423,7 @@ class World:
             counts = self._outcomes.setdefault(call.function, [0, 0, 0, 0])
             owner = 2 if call.sender == self.deployment.deployer else 0
             counts[owner] += 1
-            counts[owner + 1] += result.success if owner else _refused(result)
+            counts[owner + 1] += result.success if owner else refused(result)
 
     def learn(self, call: Call, outputs: Sequence[Any] = ()) -> None:
         """Remember the addresses of a call that succeeded, by parameter name, for the next
@@ -456,7 +467,7 @@ class World:
     def _eth_value(self, src: ByteSource, args: Sequence[Any] = ()) -> int:
         """ETH for a payable call: often the call's own amount (`require(msg.value ==
         amount)`), or that amount priced by a constant (amount * price / 1e18, rounded up)."""
-        amounts = [a for a in _integers(args) if a > 0]  # array elements too: one lot's amount
+        amounts = [a for a in integers(args) if a > 0]  # array elements too: one lot's amount
         b = src.byte()
         if amounts and b < 64:
             amount = amounts[b % len(amounts)]
@@ -491,7 +502,7 @@ class World:
         where = [
             i
             for i, p in enumerate(entry.inputs)
-            if p.type.startswith("uint") and not _is_id(p.name) and isinstance(call.args[i], int)
+            if p.type.startswith("uint") and not is_id(p.name) and isinstance(call.args[i], int)
         ]
         if call.contract != self.target_name or not where:
             return call
@@ -500,11 +511,11 @@ class World:
         assert isinstance(start, int)
 
         data, runs = self._probe(call)
-        at = _head_offset(self._encoding(call)[1], i)
+        at = head_offset(self._encoding(call)[1], i)
 
         def ok(x: int) -> bool:
             if at is None:
-                return runs(self._calldata(_with_arg(call, i, x)), call.value)
+                return runs(self._calldata(with_arg(call, i, x)), call.value)
             return runs(data[:at] + x.to_bytes(32, "big") + data[at + 32 :], call.value)
 
         lo, hi = 0, 0
@@ -516,7 +527,7 @@ class World:
                     break
                 lo = hi
             else:
-                return _with_arg(call, i, lo)
+                return with_arg(call, i, lo)
         else:
             hi = start or top
             for shift in (2, 4, 8, 16, 32, 64, 128):
@@ -530,7 +541,7 @@ class World:
                 break
             mid = (lo + hi) // 2
             lo, hi = (mid, hi) if ok(mid) else (lo, mid)
-        return _with_arg(call, i, lo)
+        return with_arg(call, i, lo)
 
     def _payable_batch(self, call: Call) -> bool:
         if call.contract != self.target_name:
@@ -608,8 +619,8 @@ class World:
     def _calldata(self, call: Call) -> bytes:
         head, types = self._encoding(call)
         if head is RAW:  # a fallback call carrying its own calldata
-            return bytes(_thawed("bytes", call.args[0]))
-        args = [_thawed(t, a) for t, a in zip(types, call.args, strict=True)]
+            return bytes(thawed("bytes", call.args[0]))
+        args = [thawed(t, a) for t, a in zip(types, call.args, strict=True)]
         return head + encode_args(types, args)
 
     def _probe(self, call: Call) -> tuple[bytes, Callable[[bytes, int], bool]]:
@@ -692,7 +703,7 @@ class World:
         keys.add_address(to_int_address(call.sender))
         entry = self.entry(call)
         for p, a in zip(entry.inputs, call.args, strict=True):
-            keys.add_abi_value(p.canonical, _thawed(p.canonical, a))
+            keys.add_abi_value(p.canonical, thawed(p.canonical, a))
         for t, v in self.inner_values(call):
             keys.add_abi_value(t, v)
         if not result.success or not entry.outputs:
@@ -705,48 +716,6 @@ class World:
         for t, v in zip(types, out, strict=True):
             keys.add_abi_value(t, v)
         return out
-
-
-_ID_WORDS = ("id", "index", "idx", "series", "market", "auction", "pos", "slot", "round")
-
-
-def _one_amount(entry: AbiEntry, args: list[Any], src: ByteSource) -> None:
-    """A quarter of the time, all amounts of a call but one are zero: `(assets, shares)`,
-    `(seizedAssets, repaidShares)` take exactly one nonzero input."""
-    amounts = [
-        i
-        for i, p in enumerate(entry.inputs)
-        if p.type.startswith("uint") and not p.type.endswith("]") and not _is_id(p.name)
-    ]
-    if len(amounts) < 2 or src.byte() >= 64:
-        return
-    keep = amounts[src.byte() % len(amounts)]
-    for i in amounts:
-        if i != keep:
-            args[i] = 0
-
-
-@lru_cache(maxsize=1024)
-def _last_word(name: str) -> str:
-    """`seizedAssets` → `assets`, `close_size` → `size`: a value the setup passed as
-    `assets` suits `seizedAssets` too (the whole collateral deposited)."""
-    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
-    return words[-1].lower() if len(words) > 1 else ""
-
-
-@lru_cache(maxsize=1024)
-def _is_id(name: str) -> bool:
-    """`id`, `dealId`, `seriesId`, `index`, `marketIdx` (and plurals: `ids`, `indices`): a
-    parameter naming an entry."""
-    singular = name[:-4] + "ex" if name.endswith("ices") else name.removesuffix("s")
-    return _id_word(name) or _id_word(singular)
-
-
-def _id_word(name: str) -> bool:
-    low = name.lower().strip("_")
-    return low in _ID_WORDS or any(
-        name.endswith(w.capitalize()) or name.endswith("_" + w) for w in _ID_WORDS
-    )
 
 
 def _reference(recipe: Recipe, helper: str, bounds: tuple[tuple[int, int], ...]) -> int | None:
@@ -767,38 +736,6 @@ def _reference(recipe: Recipe, helper: str, bounds: tuple[tuple[int, int], ...])
             if lo <= value <= hi and abs(value) >= 1_000:
                 found.append(value)
     return max(found, key=abs) if found else None
-
-
-_ROLE_WORDS = re.compile(
-    r"owner|admin|auth|only|role|permission|governance|forbidden|access|not allowed", re.I
-)
-
-
-def _refused(result: CallResult) -> bool:
-    """A revert for want of a role (`onlyOwner`, `Ownable: caller is not the owner`, an
-    `Unauthorized()` error), not for the arguments or the state."""
-    if result.success:
-        return False
-    return bool(_ROLE_WORDS.search(result.reason)) or result.reason == "revert"
-
-
-def _zero(abi_type: str) -> Any:
-    """The zero value of an ABI type, as eth_abi encodes it."""
-    if abi_type.endswith("]"):
-        size = abi_type[abi_type.rindex("[") + 1 : -1]
-        inner = abi_type[: abi_type.rindex("[")]
-        return [_zero(inner) for _ in range(int(size or 0))]
-    if abi_type.startswith("("):
-        return tuple(_zero(t) for t in split_tuple(abi_type))
-    if abi_type == "address":
-        return "0x" + "00" * 20
-    if abi_type == "bool":
-        return False
-    if abi_type == "string":
-        return ""
-    if abi_type.startswith("bytes"):
-        return b"" if abi_type == "bytes" else bytes(int(abi_type[5:]))
-    return 0
 
 
 def _setup_users(recipe: Recipe, deployment: Deployment) -> list[str]:
@@ -833,31 +770,6 @@ def _bare_entries(
     return out
 
 
-def _integers(values: Sequence[Any]) -> list[int]:
-    out: list[int] = []
-    for v in values:
-        if isinstance(v, list | tuple):
-            out.extend(_integers(v))
-        elif isinstance(v, int) and not isinstance(v, bool):
-            out.append(v)
-    return out
-
-
-def _head_offset(types: tuple[str, ...], index: int) -> int | None:
-    """Where argument `index`'s word starts in the calldata, when every argument up to it
-    takes one head word (no static tuples or fixed-size arrays before or at it)."""
-    for t in types[: index + 1]:
-        if t.startswith("(") or (t.endswith("]") and not t.endswith("[]")):
-            return None
-    return 4 + 32 * index
-
-
-def _with_arg(call: Call, index: int, value: int) -> Call:
-    args = list(call.args)
-    args[index] = value
-    return dataclasses.replace(call, args=tuple(args))
-
-
 def _seed_key(keys: KeyTracker, raw: object) -> None:
     if isinstance(raw, list):
         for item in raw:
@@ -877,27 +789,6 @@ def _weight(action: Action) -> int:
     if action.kind in (CALL, PROXY, ARM):
         return TARGET_WEIGHT
     return 2 if action.kind == ENVIRONMENT else 1
-
-
-def _frozen(value: Any) -> AbiValue:
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    result: AbiValue = value
-    return result
-
-
-def _thawed(abi_type: str, value: Any) -> Any:
-    """A Call argument as eth_abi wants it (arrays as lists, addresses as strings)."""
-    if abi_type.endswith("]"):
-        inner = abi_type[: abi_type.rindex("[")]
-        return [_thawed(inner, v) for v in value]
-    if abi_type.startswith("("):
-        return tuple(_thawed(t, v) for t, v in zip(split_tuple(abi_type), value, strict=True))
-    if abi_type == "address" and isinstance(value, int):
-        return f"0x{value:040x}"
-    if abi_type.startswith("bytes") and isinstance(value, str):
-        return bytes.fromhex(value.removeprefix("0x"))
-    return value
 
 
 def build_world(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
+from solvency.analyzers.fuzz.shapes import head_offset, last_word, one_amount
 from solvency.analyzers.fuzz.values import ByteSource, Pool, draw_value, segment_seeds
-from solvency.analyzers.fuzz.world import _head_offset, _last_word, _one_amount
 from solvency.build.artifacts import AbiEntry, AbiParam
 
 
@@ -41,7 +41,7 @@ def test_an_empty_batch_draws_no_element() -> None:
     ],
 )
 def test_last_word_of_a_parameter_name(name: str, word: str) -> None:
-    assert _last_word(name) == word
+    assert last_word(name) == word
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_last_word_of_a_parameter_name(name: str, word: str) -> None:
     ],
 )
 def test_head_offset(types: tuple[str, ...], index: int, offset: int | None) -> None:
-    assert _head_offset(types, index) == offset
+    assert head_offset(types, index) == offset
 
 
 def _entry(*params: tuple[str, str]) -> AbiEntry:
@@ -65,14 +65,14 @@ def _entry(*params: tuple[str, str]) -> AbiEntry:
 def test_one_amount_keeps_exactly_one_nonzero_amount() -> None:
     entry = _entry(("borrower", "address"), ("seizedAssets", "uint256"), ("repaid", "uint256"))
     args = ["0x" + "11" * 20, 5, 6]
-    _one_amount(entry, args, ByteSource(bytes([10, 1])))  # 10 < 64: zero all but amounts[1]
+    one_amount(entry, args, ByteSource(bytes([10, 1])))  # 10 < 64: zero all but amounts[1]
     assert args[1:] == [0, 6]
     args = ["0x" + "11" * 20, 5, 6]
-    _one_amount(entry, args, ByteSource(bytes([200])))  # otherwise unchanged
+    one_amount(entry, args, ByteSource(bytes([200])))  # otherwise unchanged
     assert args[1:] == [5, 6]
     ids = _entry(("id", "uint256"), ("amount", "uint256"))  # an id is no amount
     args2 = [3, 4]
-    _one_amount(ids, args2, ByteSource(bytes([0, 0])))
+    one_amount(ids, args2, ByteSource(bytes([0, 0])))
     assert args2 == [3, 4]
 
 
