@@ -71,12 +71,24 @@ def prepare(family_name: str, variant_id: str) -> Prepared:
 class Recording:
     """What a driver run executed, in order: rewinds, calls and bisection probes."""
 
-    events: list[tuple[str, Call | None]] = field(default_factory=list)
+    events: list[tuple[str, Call | Probe | None]] = field(default_factory=list)
     retries: int = 0  # executions a rule check replayed (neither calls nor probes)
     succeeded: int = 0  # calls that succeeded when the driver ran them
 
     def count(self, kind: str) -> int:
         return sum(1 for k, _ in self.events if k == kind)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One bisection probe as the EVM ran it: calldata and value at a block, then undone."""
+
+    timestamp: int
+    number: int
+    sender: str
+    to: str
+    data: bytes
+    value: int
 
 
 def record(prepared: Prepared, calls: int) -> tuple[Recording, int]:
@@ -88,7 +100,7 @@ def record(prepared: Prepared, calls: int) -> tuple[Recording, int]:
     last: list[Call | None] = [None]
 
     def wrapped_execute(call: Call) -> CallResult:
-        if probing[0]:
+        if probing[0]:  # a probe through execute (as World.widest did before _probe)
             rec.events.append((PROBE, call))
         elif call is last[0]:
             rec.retries += 1  # the runner rewound and replays the same call for a rule
@@ -112,14 +124,28 @@ def record(prepared: Prepared, calls: int) -> tuple[Recording, int]:
         last[0] = None
         reset()
 
+    def wrapped_probe(call: Call) -> tuple[bytes, Callable[[bytes, int], bool]]:
+        # World.widest tests amounts straight on the EVM (World._probe), not through execute
+        data, runs = probe(call)
+        chain, to = world.chain, world.address(call.contract)
+
+        def recorded(data: bytes, value: int) -> bool:
+            stamp = (chain.timestamp, chain.block_number)
+            rec.events.append((PROBE, Probe(*stamp, call.sender, to, data, value)))
+            return runs(data, value)
+
+        return data, recorded
+
+    probe = world._probe
     world.execute = wrapped_execute  # type: ignore[method-assign]
     world.widest = wrapped_widest  # type: ignore[method-assign]
     world.reset = wrapped_reset  # type: ignore[method-assign]
+    world._probe = wrapped_probe  # type: ignore[method-assign]
     try:
         runner = Runner(world, prepared.spec)
         Campaign(runner, FuzzConfig(budget_seconds=None, budget_calls=calls, seed=0)).run()
     finally:
-        del world.execute, world.widest, world.reset
+        del world.execute, world.widest, world.reset, world._probe
     return rec, runner.calls
 
 
@@ -128,15 +154,26 @@ def replay(world: World, rec: Recording, probes: bool) -> float:
     chain, execute, reset = world.chain, world.execute, world.reset
     started = time.process_time()
     done = succeeded = 0
+    evm = chain.evm
     for kind, call in rec.events:
         if kind == CALL:
-            assert call is not None
+            assert isinstance(call, Call)
             succeeded += execute(call).success
             done += 1
         elif kind == RESET:
             reset()
-        elif probes:
-            assert call is not None
+        elif probes and isinstance(call, Probe):
+            if (call.timestamp, call.number) != (chain.timestamp, chain.block_number):
+                chain.timestamp, chain.block_number = call.timestamp, call.number
+                chain.warp(0)
+            snap = evm.snapshot()
+            try:
+                evm.message_call(call.sender, call.to, call.data, value=call.value)
+            except RuntimeError:
+                pass
+            finally:
+                evm.revert(snap)
+        elif probes and isinstance(call, Call):
             snap = chain.snapshot()
             execute(call)
             chain.revert(snap)
