@@ -18,7 +18,10 @@ Rows:
   driver, no spec            our campaign with only the assert check
   driver, full spec          our campaign with every invariant and rule of the family's spec
   state machine              Hypothesis RuleBasedStateMachine, one call per step, no checks
-The ratio printed at the end is full spec / plain same calls: issue #6's speed target.
+The first ratio printed at the end is full spec / plain same calls: issue #6's speed
+target. The second divides by the "+ probes" row: the driver's overhead beyond executing
+what it executes (Hypothesis, decoding, checks), probes being part of the plain work there.
+A replay must reproduce the driver's successes, or the benchmark stops: the same calls.
 Rates are calls per CPU second of this process (`time.process_time`): the machine is shared,
 and CPU time does not count the time other processes held the core.
 """
