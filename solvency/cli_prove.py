@@ -48,6 +48,16 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--no-replay", action="store_true", help="do not replay counterexamples on revm"
     )
     prove.add_argument(
+        "--search-calls",
+        type=int,
+        default=2000,
+        metavar="N",
+        help=(
+            "what stays UNKNOWN gets a bounded fuzz search of N calls from the deployed state; "
+            "a break found there is VIOLATED with that call sequence (default 2000; 0: off)"
+        ),
+    )
+    prove.add_argument(
         "--property",
         action="append",
         default=[],
@@ -82,11 +92,14 @@ def _run_prove(args: argparse.Namespace) -> int:
         raise UserError(f"--timeout {args.timeout} must be positive", hint="e.g. --timeout 30")
     if args.loop_bound < 1:
         raise UserError(f"--loop-bound {args.loop_bound} must be at least 1")
+    if args.search_calls < 0:
+        raise UserError(f"--search-calls {args.search_calls} must be 0 (off) or more")
     options = ProveOptions(
         timeout_ms=int(args.timeout * 1000),
         loop_bound=args.loop_bound,
         replay=not args.no_replay,
         properties=tuple(args.property),
+        search_calls=0 if args.no_replay else args.search_calls,
     )
     with _progress_bar() as progress:
         outcome = prove(args.target, args.spec, _build_options(args), options, progress)

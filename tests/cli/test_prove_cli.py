@@ -62,17 +62,37 @@ def test_violation_exits_1_with_a_json_counterexample(
 def test_proved_and_unknown_exit_0_unless_fail_on_unknown(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = _prove(project, "--property", "solvent", "--property", "weird_keeps_total")
+    code = _prove(
+        project, "--property", "solvent", "--property", "weird_keeps_total", "--search-calls", "0"
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("prove Bank: 2 properties, 5 obligations")
+    assert lines[0].startswith("prove Bank: 2 properties, 6 obligations")  # + forced ETH
     assert any(line.split()[:3] == ["PROVED", "invariant", "solvent"] for line in lines)
     assert any(line.split()[:3] == ["UNKNOWN", "rule", "weird_keeps_total"] for line in lines)
     assert "inline assembly" in out
     assert "  - no reentrancy through the call at Bank.sol:18" in lines
     assert lines[-1] == "summary: 1 unknown, 1 proved"
-    assert _prove(project, "--property", "weird_keeps_total", "--fail-on-unknown") == 1
+    assert (
+        _prove(
+            project, "--property", "weird_keeps_total", "--fail-on-unknown", "--search-calls", "0"
+        )
+        == 1
+    )
+
+
+def test_bounded_search_settles_what_the_proof_cannot(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # inline assembly leaves weird_keeps_total UNKNOWN to Z3; the bounded fuzz search from the
+    # deployed state calls weird() and confirms the break on revm
+    assert _prove(project, "--property", "weird_keeps_total") == 1
+    out, _ = capsys.readouterr()
+    line = next(x for x in out.splitlines() if "weird_keeps_total" in x)
+    assert line.split()[:2] == ["VIOLATED", "(confirmed)"]
+    assert "bounded search from the deployed state" in out
+    assert "Bank.weird()" in out
 
 
 def test_malformed_spec_exits_2_with_a_diagnostic(
@@ -96,3 +116,6 @@ def test_missing_target_and_bad_options_exit_2(
     assert main(["prove", str(project / "Bank.sol"), "--spec", spec, "--timeout", "0"]) == 2
     _, err = capsys.readouterr()
     assert "--timeout 0.0 must be positive" in err
+    assert main(["prove", str(project / "Bank.sol"), "--spec", spec, "--search-calls", "-1"]) == 2
+    _, err = capsys.readouterr()
+    assert "--search-calls -1 must be 0 (off) or more" in err
