@@ -376,19 +376,26 @@ class Prover:
 
     # ── ETH forced in between transactions ──────────────────────────────────────────────
 
-    def forced(self, p: Plan, build: Builder) -> FnVerdict:
+    def forced(self, p: Plan, build: Builder, *, between: bool = False) -> FnVerdict:
         """The forced-ETH step of an invariant that reads balances (analyzers/symbolic/
-        forced.py). A break there is reported UNKNOWN with the reason: it is not replayed."""
+        forced.py), or with `between` the step of other accounts' token moves between calls
+        for one over summarized token balances (tokens.py). A break there is reported
+        UNKNOWN with the reason: it is not replayed."""
         start = time.perf_counter()
-        name = forced.NAME
+        name = tokens.BETWEEN if between else forced.NAME
         placeholder = next(iter(self.spec.contract.entry_points()), None)
         if placeholder is None:
             return FnVerdict(name, Status.PROVED, "no entry point: nothing to force ETH into")
         got = self._encoded.get(name)
         if not isinstance(got, Encoded):
-            t = forced.forced_transition(placeholder)
+            t = (
+                tokens.between_transition(placeholder, self.spec.contract)
+                if between
+                else forced.forced_transition(placeholder)
+            )
             config = SolverConfig(self.options.timeout_ms, self.options.rlimit, self.options.seed)
-            got = Encoded(t, ob.Context.make(self.spec, t, "forced"), Portfolio(config), {}, name)
+            tag = "between" if between else "forced"
+            got = Encoded(t, ob.Context.make(self.spec, t, tag), Portfolio(config), {}, name)
             got.add(*t.constraints)
             self._encoded[name] = got
         enc = got
@@ -407,7 +414,11 @@ class Prover:
                 wei = int(new) - int(old)
                 this = enc.session.value(t.pre.this)
                 where = "the contract" if who == this else f"address {int(who):#042x}"
-                why = forced.WHY.format(who=where, wei=wei)
+                why = (
+                    tokens.BETWEEN_WHY.format(who=where, old=int(old), new=int(new))
+                    if between
+                    else forced.WHY.format(who=where, wei=wei)
+                )
                 status = Status.UNKNOWN
             elif r.verdict is Verdict.UNSAT:
                 status, why = Status.PROVED, ""
@@ -417,7 +428,7 @@ class Prover:
             name,
             status,
             why,
-            assumptions=tuple(q.assumptions),
+            assumptions=(*enc.t.assumptions, *q.assumptions),
             deps=frozenset(q.deps),
             seconds=time.perf_counter() - start,
         )
@@ -476,7 +487,7 @@ def run_checks(
     deadline = time.monotonic() + options.deadline_seconds if options.deadline_seconds else None
     wanted = set(options.properties)
     plans = [p for p in plan(spec) if not wanted or p.name in wanted]
-    total = sum(len(p.targets) + (p.forced is not None) for p in plans)
+    total = sum(len(p.targets) + (p.forced is not None) + (p.between is not None) for p in plans)
     done = 0
     props: dict[str, Property] = {}
     contract = spec.contract.name
@@ -498,15 +509,18 @@ def run_checks(
             if progress is not None:
                 fname = CONSTRUCTOR if f is None else f.name
                 progress(ProveProgress(done, total, p.name, fname))
-        if p.forced is not None:
+        for step, between in ((p.forced, False), (p.between, True)):
+            if step is None:
+                continue
+            step_name = tokens.BETWEEN if between else forced.NAME
             if deadline is not None and time.monotonic() > deadline:
                 why = f"prover budget exhausted ({options.deadline_seconds:g}s)"
-                verdicts.append(FnVerdict(forced.NAME, Status.UNKNOWN, why))
+                verdicts.append(FnVerdict(step_name, Status.UNKNOWN, why))
             else:
-                verdicts.append(prover.forced(p, p.forced))
+                verdicts.append(prover.forced(p, step, between=between))
             done += 1
             if progress is not None:
-                progress(ProveProgress(done, total, p.name, forced.NAME))
+                progress(ProveProgress(done, total, p.name, step_name))
         props[p.name] = aggregate(
             p.name, p.kind, contract, verdicts, location=loc, satisfy=p.satisfy
         )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solvency.analyzers.symbolic import obligations as ob
-from solvency.analyzers.symbolic import walk
+from solvency.analyzers.symbolic import tokens, walk
 from solvency.analyzers.symbolic.forced import reads_balance
 from solvency.core.properties import PropertyKind
 from solvency.ir.model import Function
@@ -27,6 +27,8 @@ class Plan:
     skip: str | None = None
     targets: list[tuple[Function | None, Builder]] = field(default_factory=list)
     forced: Builder | None = None  # the forced-ETH step, for invariants reading balances
+    # other accounts' token moves between calls, for invariants over summarized balances
+    between: Builder | None = None
 
 
 def plan(spec: typed.CheckedSpec) -> list[Plan]:
@@ -41,6 +43,8 @@ def plan(spec: typed.CheckedSpec) -> list[Plan]:
             p.targets.extend((f, _step_builder(inv)) for f in inv.functions if f.changes_state)
             if reads_balance(inv):
                 p.forced = _forced_builder(inv)
+            if tokens.reads_summary(inv):
+                p.between = _forced_builder(inv)
         out.append(p)
     for rule in spec.rules:
         kind = PropertyKind.SATISFY if rule.satisfy else PropertyKind.RULE
