@@ -46,7 +46,7 @@ from benchmarks.corpus_deploy import Builder  # noqa: E402
 from benchmarks.groundtruth import CORPORA, load_family  # noqa: E402
 from solvency.analyzers.fuzz.api import Prepared, prepare_compiled  # noqa: E402
 from solvency.analyzers.fuzz.campaign import CHUNK_BYTES, Campaign, FuzzConfig  # noqa: E402
-from solvency.analyzers.fuzz.chain import CallResult  # noqa: E402
+from solvency.analyzers.fuzz.chain import CALL_GAS, CallResult  # noqa: E402
 from solvency.analyzers.fuzz.recipe import load_recipe  # noqa: E402
 from solvency.analyzers.fuzz.runner import Runner  # noqa: E402
 from solvency.analyzers.fuzz.world import World  # noqa: E402
@@ -171,7 +171,7 @@ def replay(world: World, rec: Recording, probes: bool) -> float:
                 chain.warp(0)
             snap = evm.snapshot()
             try:
-                evm.message_call(call.sender, call.to, call.data, value=call.value)
+                evm.message_call(call.sender, call.to, call.data, value=call.value, gas=CALL_GAS)
             except RuntimeError:
                 pass
             finally:

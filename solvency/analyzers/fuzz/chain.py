@@ -19,6 +19,14 @@ _OUTPUT = re.compile(r"output: 0x([0-9a-fA-F]*)")
 _HALT = re.compile(r"Halt \{ reason: (\w+)")
 _ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
 _PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
+# pyrevm's default gas limit is 2**64-1: a call looping on a drawn count (`for i < n:
+# arr.push(i)`) then runs for minutes and grows the process by gigabytes. Mainnet's block
+# limit halts it with OutOfGas in milliseconds, like on a real chain. Every message call
+# passes it (`gas=CALL_GAS`): the EVM's own limit, the default of a transaction and the cap
+# of a block in pyrevm 0.3, stays higher so that deploys (from the harness, never from drawn
+# bytes) have room for big constructors.
+CALL_GAS = 30_000_000
+DEPLOY_GAS = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +91,7 @@ class Chain:
     """One in-process EVM. Values are plain ints, bytes and 0x-hex address strings."""
 
     def __init__(self, timestamp: int = 1_700_000_000, block_number: int = 1) -> None:
-        self.evm = EVM()
+        self.evm = EVM(gas_limit=DEPLOY_GAS)
         self.timestamp = timestamp
         self.block_number = block_number
         self._apply_block()
@@ -121,7 +129,7 @@ class Chain:
         if constructor is not None and constructor.inputs:
             data += abi_encode([p.canonical for p in constructor.inputs], list(args))
         try:
-            return str(self.evm.deploy(sender, data, value=value))
+            return str(self.evm.deploy(sender, data, value=value, gas=DEPLOY_GAS))
         except RuntimeError as exc:
             raise DeployError(decode_failure(str(exc)).reason) from None
 
@@ -135,7 +143,7 @@ class Chain:
 
     def raw_call(self, sender: str, to: str, data: bytes, value: int = 0) -> CallResult:
         try:
-            output = self.evm.message_call(sender, to, data, value=value)
+            output = self.evm.message_call(sender, to, data, value=value, gas=CALL_GAS)
         except RuntimeError as exc:
             return decode_failure(str(exc))
         return CallResult(True, bytes(output))

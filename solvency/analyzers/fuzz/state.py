@@ -15,7 +15,7 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 
-from solvency.analyzers.fuzz.chain import CallFailedError, Chain, encode_args, selector
+from solvency.analyzers.fuzz.chain import CALL_GAS, CallFailedError, Chain, encode_args, selector
 from solvency.analyzers.fuzz.keys import KeyTracker, split_tuple
 from solvency.build.artifacts import AbiEntry, CompiledContract
 from solvency.core.errors import InternalError
@@ -135,7 +135,7 @@ class LiveState:
         evm = self.chain.evm
         snap = evm.snapshot()
         try:
-            output: bytes | None = bytes(evm.message_call(_READER, to, data))
+            output: bytes | None = bytes(evm.message_call(_READER, to, data, gas=CALL_GAS))
         except RuntimeError:
             output = None
         finally:
@@ -168,7 +168,7 @@ class LiveState:
         evm = self.chain.evm
         snap = evm.snapshot()
         try:  # the common case without Chain.raw_call's CallResult and reason parsing
-            output = evm.message_call(_READER, receiver, data)
+            output = evm.message_call(_READER, receiver, data, gas=CALL_GAS)
         except RuntimeError:
             output = None
         finally:
