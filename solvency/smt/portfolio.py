@@ -6,6 +6,9 @@ one can take seconds to minutes: it must reconcile 256-bit vectors with integers
 same query with every integer as a 320-bit two's complement vector is bit-blasted and
 answered in milliseconds when satisfiable. So each query runs
 
+0. the integer form with every `bv2int(x)` an uninterpreted function bounded to
+   [0, 2^n), very briefly, for a proof only (an over-approximation: UNSAT is a proof);
+   Z3's exact `bv2int` axioms can stall on facts that need no bits at all;
 1. the integer form, briefly (proofs are usually instant);
 2. the bit-vector form, briefly; a model it finds is only a candidate (a wrap-around at
    320 bits could fake one), so it is pinned into the integer solver and re-checked there:
@@ -42,6 +45,7 @@ WIDE = 320  # bits for mathint in the bit-vector form
 QUICK_MS = 2_000  # the first integer attempt
 WIDE_MS = 5_000  # the bit-vector attempt
 RAW_MS = 2_000  # the terms as written, for proofs
+ABSTRACT_MS = 1_000  # bv2int as bounded uninterpreted functions, for proofs
 
 
 class Portfolio:
@@ -88,6 +92,9 @@ class Portfolio:
         wide_goal = self.rw(goal)
         g = self._in(wide_goal)
         total = self.config.timeout_ms
+        if self._abstracted(wide_goal, min(ABSTRACT_MS, total)):
+            self._model = None
+            return CheckResult(Verdict.UNSAT)
         quick = min(QUICK_MS, total)
         r = self._int(g, quick)
         if r.verdict is not Verdict.UNKNOWN:
@@ -136,6 +143,24 @@ class Portfolio:
             self._solver.pop()
         return True
 
+    def _abstracted(self, rewritten: Term, timeout_ms: int) -> bool:
+        """Whether the integer form is UNSAT with every `bv2int(x)` an uninterpreted
+        function of x bounded to [0, 2^n) (in a context of its own). Z3's exact `bv2int`
+        ties each integer to the bits of x and can time out on facts that need none of it
+        (a token balance moved by a transfer: unknown after 30 s, UNSAT in 0.01 s here).
+        The exact query is an instance of this one (the function := bv2int), so UNSAT is a
+        proof; SAT or unknown decides nothing."""
+        ab = BoundedBv2Int()
+        terms = [ab(t) for frame in self._stack for t in frame]
+        terms.append(ab(rewritten))
+        if not ab.bounds:
+            return False  # nothing abstracted: the integer attempt is the same query
+        ctx = z3.Context()
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", timeout_ms, "random_seed", self.config.seed, "rlimit", self.config.rlimit)
+        s.add(*(t.translate(ctx) for t in (*terms, *ab.bounds)))
+        return bool(s.check() == z3.unsat)
+
     def _as_written(self, goal: Term, timeout_ms: int) -> bool:
         """Whether the assertions and `goal`, as written, are UNSAT (in a context of their
         own); sat or unknown there decides nothing."""
@@ -151,6 +176,42 @@ class Portfolio:
         if self._model is None:
             raise RuntimeError("value() needs a preceding sat check")
         return zt.as_python(self._model.eval(self._in(t), model_completion=True))
+
+
+class BoundedBv2Int:
+    """`bv2int(x)` → `b2i_n(x)`, one uninterpreted function per width n, with the bounds
+    0 <= b2i_n(x) < 2^n collected in `bounds`. Quantifier bodies are kept exact: abstracting
+    only some occurrences is still an over-approximation (b2i_n := bv2int satisfies all)."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[Term, Term]] = {}
+        self._fns: dict[int, Any] = {}
+        self.bounds: list[Term] = []
+
+    def __call__(self, e: Term) -> Term:
+        key = e.get_id()
+        hit = self._done.get(key)
+        if hit is not None:
+            return hit[1]
+        out = self._term(e)
+        self._done[key] = (e, out)
+        return out
+
+    def _term(self, e: Term) -> Term:
+        if not z3.is_app(e) or e.num_args() == 0:
+            return e  # quantifiers and variables stay as they are
+        args = [self(a) for a in e.children()]
+        if e.decl().kind() == z3.Z3_OP_BV2INT:
+            n = e.arg(0).size()
+            f = self._fns.get(n)
+            if f is None:
+                f = self._fns[n] = z3.Function(f"b2i{n}", z3.BitVecSort(n), z3.IntSort())
+            out = f(args[0])
+            self.bounds.append(z3.And(out >= 0, out < z3.IntVal(1 << n)))
+            return out
+        if all(a.eq(b) for a, b in zip(args, e.children(), strict=True)):
+            return e
+        return e.decl()(*args)
 
 
 class UnwidenableError(Exception):

@@ -71,22 +71,7 @@ def test_false_property_is_never_proved(name: str) -> None:
     assert r.status in (Status.VIOLATED, Status.UNKNOWN), _show(r)
 
 
-# Z3 times out on these steps: `ubv_to_int` of the balances makes the integer form slow.
-# They are UNSAT in ~0.01 s with `ubv_to_int` abstracted as bounded uninterpreted functions
-# (a proof-only portfolio stage requested in /tmp/requests/prover-settle.md); strict, so the
-# mark goes when that lands.
-SLOW = {"solvent_true", "solvent_unchecked_true"}
-_SLOW_MARK = pytest.mark.xfail(strict=True, reason="portfolio: ubv_to_int is not abstracted yet")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=(_SLOW_MARK,) if n in SLOW else ())
-        for n in NAMES
-        if n.endswith("_true")
-    ],
-)
+@pytest.mark.parametrize("name", [n for n in NAMES if n.endswith("_true")])
 def test_true_property_is_proved_under_the_summary(name: str) -> None:
     r = results()[name]
     assert r.status is Status.PROVED, _show(r)
@@ -105,6 +90,12 @@ def test_without_the_request_token_balances_stay_unconstrained() -> None:
     r = _prove(text, "withdraw_pays_true")["withdraw_pays_true"]
     assert r.status is not Status.PROVED, _show(r)
     assert all(a.kind != "erc20-summary" for a in r.assumptions)
+
+
+def test_the_prover_runs_the_between_calls_step() -> None:
+    r = results()["solvent_approver_false"]
+    assert r.status is Status.UNKNOWN and tokens.BETWEEN in r.reason, _show(r)
+    assert "token transfer between transactions" in r.reason
 
 
 def test_allowances_are_found_in_the_code() -> None:
