@@ -23,7 +23,7 @@ from solvency.ir.loader import analyse
 from solvency.specs.api import check_spec
 
 HERE = Path(__file__).parent / "nonlinear"
-ABSTRACT = ProveOptions(timeout_ms=10_000, nonlinear="abstract", search_calls=0)
+ABSTRACT = ProveOptions(timeout_ms=4_000, nonlinear="abstract", search_calls=0)
 FALSE = (
     "muldiv_below_factor_false",
     "mul_above_sum_false",
