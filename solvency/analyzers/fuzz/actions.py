@@ -8,7 +8,7 @@ break any solvency property of a correct target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from solvency.analyzers.fuzz.deploy import Deployment, resolve_ref
 from solvency.analyzers.fuzz.keys import KeyTracker
@@ -32,6 +32,14 @@ class Action:
     sender: str | None = None  # fixed sender (environment moves); None: an actor
     bounds: tuple[tuple[int, int], ...] = ()
     reference: int | None = None  # environment: the helper's starting value (a price)
+    # The entry's signature and input types, spelled out once (AbiEntry builds them anew on
+    # every access, and decoding a drawn call reads them several times).
+    signature: str = field(init=False, compare=False, repr=False)
+    types: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "signature", self.entry.signature)
+        object.__setattr__(self, "types", tuple(p.canonical for p in self.entry.inputs))
 
 
 def build_actions(

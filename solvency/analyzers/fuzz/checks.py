@@ -125,7 +125,10 @@ class ReadLog:
         return self.live.this_address
 
     def storage_word(self, slot: int) -> int:
-        word = self.words[slot] = self.live.storage_word(slot)
+        word = self.live.words.get(slot)  # read in this state already: skip a call
+        if word is None:
+            word = self.live.storage_word(slot)
+        self.words[slot] = word
         return word
 
     def balance(self, address: int) -> int:
@@ -158,12 +161,19 @@ class ReadLog:
         return sizes if self.sampled else sizes[:2]
 
     def unchanged(self, live: LiveState, env: ConcreteEnv) -> bool:
-        return (
+        if not (
             env == self.env
             and live.tracker is self.tracker
             and self._counts(live) == self.key_counts
-            and all(live.storage_word(s) == w for s, w in self.words.items())
-            and all(live.balance(a) == b for a, b in self.balances.items())
+        ):
+            return False
+        words, read = live.words, live.storage_word
+        for slot, word in self.words.items():  # the bulk of the reads: a loop, no calls
+            now = words.get(slot)
+            if (now if now is not None else read(slot)) != word:
+                return False
+        return (
+            all(live.balance(a) == b for a, b in self.balances.items())
             and all(live.input(n) == v for n, v in self.inputs.items())
             and all(live.external_call(*k) == v for k, v in self.externals.items())
             and all(live.call_view(*k) == v for k, v in self.views.items())

@@ -70,11 +70,11 @@ class Drawing(Probing):
         action = self.table[pick % len(self.table)]
         warp = draw_warp(src)
         sender = action.sender or self._sender(src.byte(), src.byte())
-        admin = sender == self.deployment.deployer and action.entry.signature in self._admin
+        admin = sender == self.deployment.deployer and action.signature in self._admin
         if admin and src.byte() % 4 and self.deployment.actors:  # owner setters: mostly refused
             sender = self.deployment.actors[0]
         src.sender = sender
-        types = [p.canonical for p in action.entry.inputs]
+        types = list(action.types)
         reaches: tuple[str, ...] = ()  # the target function a helper call enters
         if action.kind == ENVIRONMENT:
             args: list[Any] = self._environment_args(action, types, src)
@@ -85,7 +85,7 @@ class Drawing(Probing):
             src.sender = action.address  # the helper is msg.sender inside: receiver = helper
             data, inner_value = self._inner_call(inner, src)
             src.sender = sender
-            reaches = (f"{self.target_name}.{inner.entry.signature}",)
+            reaches = (f"{self.target_name}.{inner.signature}",)
             args = (
                 [self.target, inner_value, data]
                 if action.kind == PROXY
@@ -97,7 +97,7 @@ class Drawing(Probing):
             )
         else:
             params = zip(action.entry.inputs, types, strict=True)
-            fn = action.entry.signature
+            fn = action.signature
             args = [self._draw_param(p.name, t, src, fn) for p, t in params]
             one_amount(action.entry, args, src)
         value = 0
@@ -107,7 +107,7 @@ class Drawing(Probing):
             value = self._eth_value(src, args)
         return Call(
             contract=action.contract,
-            function=action.entry.signature,
+            function=action.signature,
             args=tuple(frozen(a) for a in args),
             sender=sender,
             value=value,
@@ -212,10 +212,10 @@ class Drawing(Probing):
 
     def _inner_call(self, inner: Action, src: ByteSource) -> tuple[bytes, int]:
         """Calldata (and ETH) of a target call a proxy helper makes or re-enters with."""
-        types = tuple(p.canonical for p in inner.entry.inputs)
+        types = inner.types
         args = [
-            self._draw_param(p.name, t, src, inner.entry.signature)
+            self._draw_param(p.name, t, src, inner.signature)
             for p, t in zip(inner.entry.inputs, types, strict=True)
         ]
         value = self._eth_value(src) if inner.entry.state_mutability == "payable" else 0
-        return selector(inner.entry.signature) + encode_args(types, args), value
+        return selector(inner.signature) + encode_args(types, args), value

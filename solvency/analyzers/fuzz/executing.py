@@ -5,6 +5,7 @@ attributes every part of it (drawing, probing, learning) reads."""
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -45,6 +46,7 @@ class WorldBase:
     base_keys: KeyTracker
     exploring: bool  # False while shrinking: learn() keeps nothing for later rounds
     _encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]]
+    _io_types: dict[tuple[str, str, int], tuple[tuple[str, ...], tuple[str, ...]]]
     _bare: dict[str, dict[str, AbiEntry]]  # label → its receive / fallback entries
     _by_selector: dict[bytes, AbiEntry]
     _learnt: list[tuple[str, str]]
@@ -148,24 +150,32 @@ class WorldBase:
         entry = self._by_selector.get(data[:4])
         if entry is None:
             return []
-        types = [p.canonical for p in entry.inputs]
-        try:
-            values = abi_decode(types, data[4:])
-        except (DecodingError, ValueError, OverflowError):
-            return []
-        return list(zip(types, values, strict=True))
+        return list(_decoded(tuple(p.canonical for p in entry.inputs), data[4:]))
+
+    def io_types(self, call: Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The canonical input and output types of the function a call names, spelled out
+        once per function (the keys of every call are tracked by them)."""
+        key = (call.contract, call.function, len(call.args))
+        found = self._io_types.get(key)
+        if found is None:
+            entry = self.entry(call)
+            found = (
+                tuple(p.canonical for p in entry.inputs),
+                tuple(p.canonical for p in entry.outputs),
+            )
+            self._io_types[key] = found
+        return found
 
     def track(self, keys: KeyTracker, call: Call, result: CallResult) -> tuple[Any, ...]:
         """Record the call's keys (sender, arguments, results); the decoded results."""
         keys.add_address(to_int_address(call.sender))
-        entry = self.entry(call)
-        for p, a in zip(entry.inputs, call.args, strict=True):
-            keys.add_abi_value(p.canonical, thawed(p.canonical, a))
+        inputs, types = self.io_types(call)
+        for t, a in zip(inputs, call.args, strict=True):
+            keys.add_abi_value(t, thawed(t, a))
         for t, v in self.inner_values(call):
             keys.add_abi_value(t, v)
-        if not result.success or not entry.outputs:
+        if not result.success or not types:
             return ()
-        types = [p.canonical for p in entry.outputs]
         try:
             out = tuple(abi_decode(types, result.output))
         except (DecodingError, ValueError, OverflowError):
@@ -173,3 +183,14 @@ class WorldBase:
         for t, v in zip(types, out, strict=True):
             keys.add_abi_value(t, v)
         return out
+
+
+@lru_cache(maxsize=1024)
+def _decoded(types: tuple[str, ...], payload: bytes) -> tuple[tuple[str, Any], ...]:
+    """A proxy call's inner arguments (its calldata is decoded twice per call, before and
+    after it runs, and a sequence repeats calls); empty when they do not decode."""
+    try:
+        values = abi_decode(list(types), payload)
+    except (DecodingError, ValueError, OverflowError):
+        return ()
+    return tuple(zip(types, values, strict=True))

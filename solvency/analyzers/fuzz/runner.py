@@ -203,8 +203,8 @@ class Runner:
                 before.env,
                 not result.success,
                 tuple(
-                    spec_value(p.canonical, v)
-                    for p, v in zip(self.world.entry(call).outputs, outs, strict=False)
+                    spec_value(t, v)
+                    for t, v in zip(self.world.io_types(call)[1], outs, strict=False)
                 ),
             )
             verdicts = [
@@ -267,18 +267,16 @@ class Runner:
             return None
 
     def _track_args(self, call: Call) -> None:
-        self.keys.add_address(to_int_address(call.sender))
-        entry = self.world.entry(call)
-        for p, a in zip(entry.inputs, call.args, strict=True):
-            self.keys.add_abi_value(p.canonical, a)
+        keys = self.keys
+        keys.add_address(to_int_address(call.sender))
+        for t, a in zip(self.world.io_types(call)[0], call.args, strict=True):
+            keys.add_abi_value(t, a)
         for t, v in self.world.inner_values(call):
-            self.keys.add_abi_value(t, v)
+            keys.add_abi_value(t, v)
 
     def _spec_args(self, call: Call) -> tuple[Value, ...]:
-        entry = self.world.entry(call)
-        return tuple(
-            spec_value(p.canonical, a) for p, a in zip(entry.inputs, call.args, strict=True)
-        )
+        types = self.world.io_types(call)[0]
+        return tuple(spec_value(t, a) for t, a in zip(types, call.args, strict=True))
 
     def _env(self, call: Call | None) -> ConcreteEnv:
         chain = self.world.chain

@@ -62,6 +62,7 @@ class World(Drawing, Learning):
             label = deployment.target_name if name == "target" else name
             self.entries.update(((label, e.signature), e) for e in art.abi if e.kind == "function")
         self._encodings: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
+        self._io_types = {}
         self._bare = bare_entries(artifacts, deployment.target_name)  # receive / fallback
         self._by_selector = {
             selector(e.signature): e for e in self.artifact.abi if e.kind == "function"
