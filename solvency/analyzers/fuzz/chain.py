@@ -87,6 +87,25 @@ def _word(t: str, v: Any) -> bytes | None:
     return None
 
 
+def decode_words(types: Sequence[str], output: bytes) -> tuple[Any, ...]:
+    """eth_abi's decode, by hand for results that are words of uintN or bool (the usual
+    ones, and eth_abi's generic path costs more than the call); eth_abi for anything else,
+    so every value and every error is eth_abi's."""
+    if len(output) == 32 * len(types):
+        out: list[Any] = []
+        for i, t in enumerate(types):
+            v = int.from_bytes(output[32 * i : 32 * i + 32], "big")
+            if t == "bool" and v in (0, 1):
+                out.append(v == 1)
+            elif t.startswith("uint") and t[4:].isdigit() and not v >> int(t[4:]):
+                out.append(v)
+            else:
+                break
+        else:
+            return tuple(out)
+    return tuple(abi_decode(list(types), output))
+
+
 class Chain:
     """One in-process EVM. Values are plain ints, bytes and 0x-hex address strings."""
 
@@ -157,7 +176,7 @@ class Chain:
             self.evm.revert(snap)
         if not result.success:
             raise CallFailedError(f"{function.signature} reverted: {result.reason}")
-        return tuple(abi_decode([p.canonical for p in function.outputs], result.output))
+        return decode_words([p.canonical for p in function.outputs], result.output)
 
     def snapshot(self) -> Any:
         return self.evm.snapshot()

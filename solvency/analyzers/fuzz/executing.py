@@ -12,7 +12,7 @@ from eth_abi.abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
 
 from solvency.analyzers.fuzz.actions import ARMING, EXECUTE, Action
-from solvency.analyzers.fuzz.chain import CallResult, Chain, encode_args, selector
+from solvency.analyzers.fuzz.chain import CallResult, Chain, decode_words, encode_args, selector
 from solvency.analyzers.fuzz.deploy import Deployment
 from solvency.analyzers.fuzz.keys import KeyTracker
 from solvency.analyzers.fuzz.shapes import thawed
@@ -177,7 +177,7 @@ class WorldBase:
         if not result.success or not types:
             return ()
         try:
-            out = tuple(abi_decode(types, result.output))
+            out = decode_words(types, result.output)
         except (DecodingError, ValueError, OverflowError):
             return ()
         for t, v in zip(types, out, strict=True):
