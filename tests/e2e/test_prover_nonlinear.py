@@ -23,7 +23,7 @@ from solvency.ir.loader import analyse
 from solvency.specs.api import check_spec
 
 HERE = Path(__file__).parent / "nonlinear"
-ABSTRACT = ProveOptions(timeout_ms=4_000, nonlinear="abstract", search_calls=0)
+ABSTRACT = ProveOptions(timeout_ms=10_000, nonlinear="abstract", search_calls=0)
 FALSE = (
     "muldiv_below_factor_false",
     "mul_above_sum_false",
@@ -62,8 +62,9 @@ def test_abstraction_never_proves_a_false_property(
     assert r.status in (Status.VIOLATED, Status.UNKNOWN), _show(r)
     if r.status is Status.VIOLATED:  # only a model the EVM replays counts
         assert r.counterexample is not None and r.counterexample.confirmed, _show(r)
-    else:
-        assert "abstract model only" in r.reason, _show(r)
+    else:  # a model that did not replay, or Z3 ran out of time on the abstraction too
+        said = ("abstract model only", "with nonlinear arithmetic abstracted too")
+        assert any(s in r.reason for s in said), _show(r)
 
 
 @pytest.mark.parametrize("name", TRUE)
