@@ -38,6 +38,7 @@ def one_amount(entry: AbiEntry, args: list[Any], src: ByteSource) -> None:
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def last_word(name: str) -> str:
     """`seizedAssets` → `assets`, `close_size` → `size`: a value the setup passed as
     `assets` suits `seizedAssets` too (the whole collateral deposited)."""
