@@ -9,8 +9,8 @@ from pathlib import Path
 
 from solvency.analyzers.fuzz.api import prepare, run_campaign
 from solvency.analyzers.fuzz.campaign import FuzzConfig
-from solvency.analyzers.fuzz.chain import CALL_GAS
-from solvency.build import BuildOptions
+from solvency.analyzers.fuzz.chain import CALL_GAS, Chain, address_of
+from solvency.build import BuildOptions, compile_target
 from solvency.core.properties import Status
 
 PUSHER = """\
@@ -30,6 +30,21 @@ contract Pusher {
     function add(uint256 x) external {
         require(x < 1e30, "too much");
         total += x;
+    }
+}
+"""
+
+BIG_CONSTRUCTOR = """\
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.19;
+
+contract Filled {
+    uint256[] public arr;
+
+    constructor(uint256 n) {
+        for (uint256 i = 0; i < n; i++) {
+            arr.push(i);
+        }
     }
 }
 """
@@ -70,3 +85,15 @@ def test_a_gas_burning_call_halts_out_of_gas_and_the_campaign_goes_on(
     assert grows.reverts > 0  # drawn counts too large for the gas: halted, not waited for
     assert time.process_time() - started < 60
     assert {r.name: r.status for r in outcome.results}["small"] is Status.HELD
+
+
+def test_a_deploy_may_use_more_gas_than_a_call(tmp_path: Path, solcjs_cache: Path) -> None:
+    """Deploys come from the harness, not from drawn bytes: a constructor that needs more
+    than a call's 30M gas (3,000 new storage words, ~66M) still deploys."""
+    (tmp_path / "Filled.sol").write_text(BIG_CONSTRUCTOR)
+    project = compile_target(tmp_path / "Filled.sol", BuildOptions(cache_dir=solcjs_cache))
+    artifact = project.contract("Filled")
+    constructor = next(e for e in artifact.abi if e.kind == "constructor")
+    chain = Chain()
+    deployed = chain.deploy(address_of(0), artifact.creation_bytecode, constructor, [3_000])
+    assert chain.storage(deployed, 0) == 3_000
