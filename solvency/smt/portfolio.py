@@ -38,7 +38,7 @@ import z3
 
 from solvency.smt import terms as zt
 from solvency.smt.bv2int import Rewriter
-from solvency.smt.solver import CheckResult, SolverConfig, Verdict
+from solvency.smt.solver import CheckResult, SolverConfig, Verdict, Z3Error, describe_error
 
 Term = Any
 WIDE = 320  # bits for mathint in the bit-vector form
@@ -89,6 +89,13 @@ class Portfolio:
             self._model = None
 
     def check(self, goal: Term) -> CheckResult:
+        try:
+            return self._check(goal)
+        except Z3Error as exc:  # out of memory: this query is undecided, the run goes on
+            self._model = None
+            return CheckResult(Verdict.UNKNOWN, describe_error(exc))
+
+    def _check(self, goal: Term) -> CheckResult:
         wide_goal = self.rw(goal)
         g = self._in(wide_goal)
         total = self.config.timeout_ms

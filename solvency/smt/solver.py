@@ -10,6 +10,7 @@ history (earlier queries create internal terms); a fresh context starts from not
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,24 @@ import z3
 
 from solvency.smt import terms as zt
 from solvency.smt.terms import Term
+
+# Z3's memory is capped for the whole process (its allocator is global): a mulDiv-heavy
+# query once grew a prover run past 13 GiB. Past this high watermark a check stops, as on
+# a timeout, and raises `Z3Error` ("max. memory exceeded"); the prover makes that query
+# UNKNOWN and goes on (its context is freed). SOLVENCY_Z3_MEMORY_MB changes the cap. (The
+# hard limit, memory_max_size, is not used: Z3 can crash after hitting it.)
+MEMORY_MB = int(os.environ.get("SOLVENCY_Z3_MEMORY_MB", "4096"))
+z3.set_param("memory_high_watermark_mb", MEMORY_MB)
+Z3Error = z3.Z3Exception
+
+
+def describe_error(exc: Exception) -> str:
+    """A Z3 exception as one line for a result's reason."""
+    raw = getattr(exc, "value", None)
+    text = raw.decode() if isinstance(raw, bytes) else str(exc)
+    if "out of memory" in text or "memory exceeded" in text:
+        return f"Z3 ran out of memory (cap {MEMORY_MB} MiB, SOLVENCY_Z3_MEMORY_MB)"
+    return f"Z3 error: {text}"
 
 
 class Verdict(Enum):
@@ -76,7 +95,11 @@ class Session:
             self._model = None
 
     def check(self, *assumptions: Term) -> CheckResult:
-        r = self._solver.check(*(self._in(a) for a in assumptions))
+        try:
+            r = self._solver.check(*(self._in(a) for a in assumptions))
+        except Z3Error as exc:
+            self._model = None
+            return CheckResult(Verdict.UNKNOWN, describe_error(exc))
         if r == z3.sat:
             self._model = self._solver.model()
             return CheckResult(Verdict.SAT)

@@ -16,6 +16,7 @@ Verdict rules (soundness first):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from solvency.core.properties import Assumption, PropertyKind, PropertyResult, S
 from solvency.ir.model import Function
 from solvency.smt import terms as zt
 from solvency.smt.portfolio import Portfolio
-from solvency.smt.solver import CheckResult, SolverConfig, Verdict
+from solvency.smt.solver import CheckResult, SolverConfig, Verdict, Z3Error, describe_error
 from solvency.smt.state import SymbolicEnv, SymbolicState
 from solvency.smt.terms import Term
 from solvency.specs import typed
@@ -476,6 +477,19 @@ def _has_assert(f: Function, spec: typed.CheckedSpec) -> bool:
     )
 
 
+def _fname(f: Function | None) -> str:
+    return CONSTRUCTOR if f is None else f.name
+
+
+def _bounded(name: str, run: Callable[[], FnVerdict]) -> FnVerdict:
+    """One obligation's error boundary: Z3 running out of memory (or failing otherwise)
+    while encoding or solving leaves that obligation UNKNOWN, never the whole run."""
+    try:
+        return run()
+    except Z3Error as exc:
+        return FnVerdict(name, Status.UNKNOWN, describe_error(exc))
+
+
 def run_checks(
     spec: typed.CheckedSpec,
     options: ProveOptions,
@@ -504,7 +518,9 @@ def run_checks(
                 why = f"prover budget exhausted ({options.deadline_seconds:g}s)"
                 verdicts.append(FnVerdict(fname, Status.UNKNOWN, why))
             else:
-                verdicts.append(prover.obligation(p, f, build))
+                verdicts.append(
+                    _bounded(_fname(f), functools.partial(prover.obligation, p, f, build))
+                )
             done += 1
             if progress is not None:
                 fname = CONSTRUCTOR if f is None else f.name
@@ -517,7 +533,8 @@ def run_checks(
                 why = f"prover budget exhausted ({options.deadline_seconds:g}s)"
                 verdicts.append(FnVerdict(step_name, Status.UNKNOWN, why))
             else:
-                verdicts.append(prover.forced(p, step, between=between))
+                run = functools.partial(prover.forced, p, step, between=between)
+                verdicts.append(_bounded(step_name, run))
             done += 1
             if progress is not None:
                 progress(ProveProgress(done, total, p.name, step_name))
