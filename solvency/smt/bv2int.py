@@ -30,12 +30,12 @@ import z3
 Term = Any
 
 
-class Rewriter:
-    """A cache of rewritten terms (kept alive with their sources, so ids stay unique)."""
+class MemoRewriter:
+    """A term rewriter that rewrites each distinct subterm once (by Z3 id; the original is
+    kept alive with its result so the id is not reused). Subclasses define `_term`."""
 
     def __init__(self) -> None:
         self._done: dict[int, tuple[Term, Term]] = {}
-        self._ints: dict[int, tuple[Term, Term]] = {}
 
     def __call__(self, e: Term) -> Term:
         key = e.get_id()
@@ -45,6 +45,17 @@ class Rewriter:
         out = self._term(e)
         self._done[key] = (e, out)
         return out
+
+    def _term(self, e: Term) -> Term:
+        raise NotImplementedError
+
+
+class Rewriter(MemoRewriter):
+    """A cache of rewritten terms (kept alive with their sources, so ids stay unique)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ints: dict[int, tuple[Term, Term]] = {}
 
     def _term(self, e: Term) -> Term:
         if not z3.is_app(e) or e.num_args() == 0:

@@ -37,7 +37,7 @@ from typing import Any
 import z3
 
 from solvency.smt import terms as zt
-from solvency.smt.bv2int import Rewriter
+from solvency.smt.bv2int import MemoRewriter, Rewriter
 from solvency.smt.solver import CheckResult, SolverConfig, Verdict, Z3Error, describe_error
 
 Term = Any
@@ -185,24 +185,15 @@ class Portfolio:
         return zt.as_python(self._model.eval(self._in(t), model_completion=True))
 
 
-class BoundedBv2Int:
+class BoundedBv2Int(MemoRewriter):
     """`bv2int(x)` → `b2i_n(x)`, one uninterpreted function per width n, with the bounds
     0 <= b2i_n(x) < 2^n collected in `bounds`. Quantifier bodies are kept exact: abstracting
     only some occurrences is still an over-approximation (b2i_n := bv2int satisfies all)."""
 
     def __init__(self) -> None:
-        self._done: dict[int, tuple[Term, Term]] = {}
+        super().__init__()
         self._fns: dict[int, Any] = {}
         self.bounds: list[Term] = []
-
-    def __call__(self, e: Term) -> Term:
-        key = e.get_id()
-        hit = self._done.get(key)
-        if hit is not None:
-            return hit[1]
-        out = self._term(e)
-        self._done[key] = (e, out)
-        return out
 
     def _term(self, e: Term) -> Term:
         if not z3.is_app(e) or e.num_args() == 0:
@@ -225,21 +216,12 @@ class UnwidenableError(Exception):
     """A term the bit-vector form does not cover (quantifiers, reals …)."""
 
 
-class Widener:
+class Widener(MemoRewriter):
     """Integers → WIDE-bit two's complement vectors; everything else kept."""
 
     def __init__(self) -> None:
-        self._done: dict[int, tuple[Term, Term]] = {}
+        super().__init__()
         self._names: dict[str, tuple[Any, Any]] = {}  # wide decl → (original decl, its wide)
-
-    def __call__(self, e: Term) -> Term:
-        key = e.get_id()
-        hit = self._done.get(key)
-        if hit is not None:
-            return hit[1]
-        out = self._term(e)
-        self._done[key] = (e, out)
-        return out
 
     def _term(self, e: Term) -> Term:
         if z3.is_int_value(e):
