@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_deploy import Builder  # noqa: E402
-from benchmarks.groundtruth import Family, Variant, families  # noqa: E402
+from benchmarks.groundtruth import Family, Variant, specced_families  # noqa: E402
 from benchmarks.prove_corpus import variant_model  # noqa: E402
 from solvency.analyzers.fuzz.api import prepare_compiled, run_campaign  # noqa: E402
 from solvency.analyzers.fuzz.campaign import FuzzConfig  # noqa: E402
@@ -67,12 +67,7 @@ def main() -> None:
     else:
         config = FuzzConfig(budget_seconds=args.budget, seed=args.seed)
     table: dict[str, list[int]] = {}  # family → [bugged found, bugged, false alarms, correct]
-    for family in families():
-        if args.families and family.name not in args.families:
-            continue
-        if not (family.folder / f"{family.contract}.spec").is_file():
-            print(f"{family.name}: no spec yet")
-            continue
+    for family in specced_families(args.families):
         for variant in family.variants:
             started = time.perf_counter()
             try:

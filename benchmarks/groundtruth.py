@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,17 @@ def load_family(path: Path) -> Family:
 
 def families() -> list[Family]:
     return [load_family(p) for p in manifest_paths()]
+
+
+def specced_families(names: Sequence[str] = ()) -> Iterator[Family]:
+    """The families named (all when none) that have a spec; the others are said to lack one."""
+    for family in families():
+        if names and family.name not in names:
+            continue
+        if not (family.folder / f"{family.contract}.spec").is_file():
+            print(f"{family.name}: no spec yet")
+            continue
+        yield family
 
 
 def all_variants() -> list[Variant]:

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_deploy import Builder  # noqa: E402
-from benchmarks.groundtruth import Family, Variant, families  # noqa: E402
+from benchmarks.groundtruth import Family, Variant, specced_families  # noqa: E402
 from solvency.analyzers.symbolic.api import (  # noqa: E402
     ProveOptions,
     ProveOutcome,
@@ -169,12 +169,7 @@ def main() -> None:
     tallies: dict[str, FamilyTally] = {}
     pending: list[str] = []
     print(HEADER)
-    for family in families():
-        if args.families and family.name not in args.families:
-            continue
-        if not (family.folder / f"{family.contract}.spec").is_file():
-            print(f"{family.name}: no spec yet")
-            continue
+    for family in specced_families(args.families):
         variants = [v for v in family.variants if not args.variant or v.id in args.variant]
         tally = tallies.setdefault(family.name, FamilyTally())
         share = args.family_budget / len(variants) if args.family_budget and variants else None

@@ -38,7 +38,14 @@ import z3
 
 from solvency.smt import terms as zt
 from solvency.smt.bv2int import MemoRewriter, Rewriter
-from solvency.smt.solver import CheckResult, SolverConfig, Verdict, Z3Error, describe_error
+from solvency.smt.solver import (
+    CheckResult,
+    SolverConfig,
+    Verdict,
+    Z3Error,
+    describe_error,
+    translate,
+)
 
 Term = Any
 WIDE = 320  # bits for mathint in the bit-vector form
@@ -70,10 +77,7 @@ class Portfolio:
             self._raw[-1].append(t)
 
     def _in(self, t: Term) -> Term:
-        """`t` in this portfolio's context (a Python bool becomes a literal there)."""
-        if isinstance(t, bool):
-            return z3.BoolVal(t, self._ctx)
-        return t.translate(self._ctx)
+        return translate(t, self._ctx)
 
     @contextmanager
     def scope(self) -> Iterator[Portfolio]:

@@ -40,6 +40,13 @@ def describe_error(exc: Exception) -> str:
     return f"Z3 error: {text}"
 
 
+def translate(t: Term | bool, ctx: z3.Context) -> Term:
+    """`t` (built in the global context) in `ctx`; a Python bool becomes a literal there."""
+    if isinstance(t, bool):
+        return z3.BoolVal(t, ctx)
+    return t.translate(ctx)
+
+
 class Verdict(Enum):
     SAT = "sat"
     UNSAT = "unsat"
@@ -80,10 +87,7 @@ class Session:
         self._solver.add(*(self._in(c) for c in constraints))
 
     def _in(self, t: Term) -> Term:
-        """`t` in this session's context (a Python bool becomes a literal there)."""
-        if isinstance(t, bool):
-            return z3.BoolVal(t, self._ctx)
-        return t.translate(self._ctx)
+        return translate(t, self._ctx)
 
     @contextmanager
     def scope(self) -> Iterator[Session]:
